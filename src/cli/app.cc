@@ -1,0 +1,77 @@
+#include "cli/app.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <thread>
+
+#include "pipeline/stages/stages.h"
+
+namespace aiprod::cli {
+
+Status App::Init() {
+  if (config_) return {};
+  auto env = ProcessEnvironment();
+  std::string path = options_.config_path;
+  if (path.empty()) {
+    if (auto it = env.find("AIPROD_CONFIG"); it != env.end()) {
+      path = it->second;
+    } else if (std::filesystem::exists("aiprod.toml")) {
+      path = "aiprod.toml";
+    }
+  }
+  AIPROD_ASSIGN(config_, LoadConfig(path, env));
+  if (!options_.db.empty()) config_->database = options_.db;
+  AIPROD_ASSIGN(LogLevel level, ParseLogLevel(config_->log_level));
+  AIPROD_ASSIGN(LogFormat format, ParseLogFormat(config_->log_format));
+  // On a terminal the progress display tells the story; logs are for warnings.
+  if (!options_.verbose && isatty(STDERR_FILENO) && level < LogLevel::kWarn &&
+      !env.contains("AIPROD_LOG_LEVEL")) {
+    level = LogLevel::kWarn;
+  }
+  if (options_.verbose) level = LogLevel::kDebug;
+  log_.emplace(level, format, stderr);
+  return {};
+}
+
+Status App::OpenStore() {
+  AIPROD_TRY(Init());
+  if (store_) return {};
+  AIPROD_ASSIGN(store_, aiprod::OpenStore(config_->DatabasePath()));
+  AIPROD_TRY(store_->Migrate());
+  return {};
+}
+
+Runner& App::runner() {
+  if (!runner_) {
+    brands_ = std::make_unique<FileBrandSource>(config_->brands_dir,
+                                                static_cast<size_t>(config_->limits.max_input_bytes));
+    services_.config = &*config_;
+    services_.clock = &clock_;
+    services_.brands = brands_.get();
+    services_.store = store_.get();
+    services_.log = *log_;
+    services_.cores = std::max(1u, std::thread::hardware_concurrency());
+    runner_ = std::make_unique<Runner>(*store_, services_, DefaultStages());
+  }
+  return *runner_;
+}
+
+int ReportError(const Error& e, bool json) {
+  if (json) {
+    PrintJson({{"error", {{"code", CodeName(e.code)}, {"message", e.message}, {"field", e.field}}}});
+  }
+  std::fprintf(stderr, "aiprod: %s [%s]\n", e.ToString().c_str(),
+               std::string(CodeName(e.code)).c_str());
+  return ExitCodeFor(e.code);
+}
+
+void PrintJson(const Json& j) {
+  std::string s = j.dump(2, ' ', false, Json::error_handler_t::replace);
+  std::fwrite(s.data(), 1, s.size(), stdout);
+  std::fputc('\n', stdout);
+  std::fflush(stdout);
+}
+
+}  // namespace aiprod::cli

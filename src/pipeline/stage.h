@@ -1,0 +1,67 @@
+// A pipeline stage: reads the job (and earlier checkpoints) and returns an
+// outcome; it holds no per-job state and never changes the job itself. The
+// runner persists the outcome (checkpoint + state change in one transaction)
+// and decides what runs next. Stages must be idempotent: a stage interrupted
+// by a crash runs again from the start on the next claim.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "core/clock.h"
+#include "core/config.h"
+#include "core/log.h"
+#include "creative/brand_source.h"
+#include "model/job.h"
+#include "store/store.h"
+
+namespace aiprod {
+
+// What every stage may use. Not owned; outlives the runner.
+struct PipelineServices {
+  const Config* config = nullptr;
+  const Clock* clock = nullptr;
+  const BrandSource* brands = nullptr;
+  Store* store = nullptr;
+  Logger log = Logger::Null();
+  unsigned cores = 1;
+};
+
+struct StageContext {
+  const Job& job;
+  const PipelineServices& services;
+  std::string work_dir;              // per-job scratch directory (exists)
+  const std::atomic<bool>& cancel;   // set when the stage must stop (lease lost, shutdown)
+  std::function<void(double)> progress;  // fraction of this stage done, 0..1
+  Logger log;                        // carries job_id and stage
+};
+
+struct StageOutcome {
+  enum class Kind {
+    kDone,           // advance to the next state with `checkpoint` and `patch`
+    kNeedsApproval,  // park until a human approves
+    kRetry,          // transient failure: try again later (error says why)
+    kFailed,         // permanent failure (error says why)
+    kQaFailed,       // the output does not meet its checks: hold for a human
+  };
+  Kind kind = Kind::kDone;
+  Json checkpoint;
+  JobPatch patch;
+  Error error;
+
+  static StageOutcome Done(Json checkpoint, JobPatch patch = {});
+  // kRetry for retryable errors (unavailable, io), kFailed otherwise.
+  static StageOutcome FromError(Error e);
+};
+
+class Stage {
+ public:
+  virtual ~Stage() = default;
+  virtual std::string_view Name() const = 0;  // checkpoint name: "plan", "render", ...
+  virtual JobState State() const = 0;         // the job state in which this stage runs
+  virtual StageOutcome Run(const StageContext& ctx) const = 0;
+};
+
+}  // namespace aiprod

@@ -1,0 +1,50 @@
+// plan (creative direction): brief -> production manifest, one variant in the
+// brief's language, scenes sized by the real voice's speaking time.
+#include "creative/planner.h"
+#include "model/language.h"
+#include "pipeline/stages/stages.h"
+#include "render/renderer.h"
+
+namespace aiprod {
+namespace {
+
+class PlanStage final : public Stage {
+ public:
+  std::string_view Name() const override { return "plan"; }
+  JobState State() const override { return JobState::kPlanning; }
+
+  StageOutcome Run(const StageContext& ctx) const override {
+    const Config& config = *ctx.services.config;
+    const RenderConfig& rc = config.render;
+    SpeechTimer timer = [&rc](const std::string& text, const std::string& lang) {
+      const Language* l = FindLanguage(lang);
+      return SpeechDurationS(
+          {text, l ? std::string(l->voice) : lang, rc.voice_rate_wpm, rc.voice_pitch});
+    };
+    ManifestLimits limits;
+    limits.max_scenes = static_cast<size_t>(config.limits.max_scenes);
+    limits.max_total_s = rc.max_duration_s;
+    DeterministicPlanner planner(config.planner, timer, limits);
+    auto manifest = planner.Plan(ctx.job.brief);
+    if (!manifest) return StageOutcome::FromError(manifest.error());
+    manifest->canvas.fps = rc.fps;
+    if (const Language* l = FindLanguage(manifest->lang)) {
+      manifest->voice = std::string(l->voice);
+      manifest->rtl = l->rtl;
+    }
+    ProductionManifest pm;
+    pm.variants.push_back(std::move(*manifest));
+    Json j = ProductionManifestToJson(pm);
+    JobPatch patch;
+    patch.production_manifest = j;
+    ctx.log.Info("planned", {{"scenes", pm.variants[0].scenes.size()},
+                             {"duration_s", pm.variants[0].TotalDuration()}});
+    return StageOutcome::Done(j, std::move(patch));
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Stage> MakePlanStage() { return std::make_unique<PlanStage>(); }
+
+}  // namespace aiprod

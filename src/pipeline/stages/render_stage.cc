@@ -1,0 +1,69 @@
+// render: every language variant x aspect ratio -> an MP4 in the job's work
+// directory. Files are written atomically, so a crash mid-render leaves no
+// half file and the re-run simply renders again.
+#include <filesystem>
+
+#include "pipeline/stages/stages.h"
+#include "render/renderer.h"
+
+namespace aiprod {
+namespace {
+
+class RenderStage final : public Stage {
+ public:
+  std::string_view Name() const override { return "render"; }
+  JobState State() const override { return JobState::kRendering; }
+
+  StageOutcome Run(const StageContext& ctx) const override {
+    auto pm = JobManifest(ctx.job);
+    if (!pm) return StageOutcome::FromError(pm.error());
+    const auto& aspects = ctx.job.brief.aspect_ratios;
+    const size_t total = pm->variants.size() * aspects.size();
+    size_t done = 0;
+    Json renditions = Json::array();
+    for (const auto& variant : pm->variants) {
+      for (const auto& aspect : aspects) {
+        auto settings = SettingsForAspect(aspect, ctx.services.config->render, false);
+        if (!settings) return StageOutcome::FromError(settings.error());
+        std::string path = ctx.work_dir + "/render/" + variant.lang + "-" + AspectSlug(aspect) +
+                           ".mp4";
+        std::filesystem::create_directories(ctx.work_dir + "/render");
+        auto progress = [&](double f) {
+          ctx.progress((static_cast<double>(done) + f) / static_cast<double>(total));
+        };
+        auto r = RenderVideo(variant, *settings, path, progress, &ctx.cancel);
+        if (!r) {
+          Error e = r.error();
+          e.message = variant.lang + " " + aspect + ": " + e.message;
+          return StageOutcome::FromError(e);
+        }
+        Json cues = Json::array();
+        for (const auto& c : r->cues) {
+          cues.push_back({{"scene", c.scene}, {"start_s", c.start_s}, {"end_s", c.end_s}});
+        }
+        renditions.push_back({{"lang", variant.lang},
+                              {"aspect", aspect},
+                              {"video", r->video_path},
+                              {"duration_s", r->duration_s},
+                              {"frames", r->frames},
+                              {"width", r->width},
+                              {"height", r->height},
+                              {"narration_cues", cues},
+                              {"render_seconds", r->wall_s}});
+        ++done;
+        ctx.log.Info("rendered", {{"lang", variant.lang}, {"aspect", aspect},
+                                  {"seconds", r->wall_s}});
+      }
+    }
+    Json result = {{"renditions", renditions}};
+    JobPatch patch;
+    patch.render_result = result;
+    return StageOutcome::Done(result, std::move(patch));
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Stage> MakeRenderStage() { return std::make_unique<RenderStage>(); }
+
+}  // namespace aiprod

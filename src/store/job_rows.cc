@@ -1,0 +1,86 @@
+#include "store/job_rows.h"
+
+namespace aiprod {
+
+const char* const kJobColumns =
+    "id, content, preset, state, priority, lang, brand_id, target_langs, aspect_ratios, "
+    "duration_hint_s, review, webhook_url, production_manifest, consistency_markers, "
+    "cost_estimate, render_result, qa_report, approved, approval_timestamp, edits_history, "
+    "options, error, attempts, max_attempts, run_after, lease_owner, lease_expires_at, "
+    "lease_epoch, created_at, updated_at";
+
+namespace {
+
+Json JsonColumn(const SqlRows& rows, size_t i, std::string_view col) {
+  if (rows.IsNull(i, col)) return Json();
+  // Written by us, so it parses; a corrupt value surfaces as null rather than a crash.
+  return Json::parse(rows.Text(i, col), nullptr, /*allow_exceptions=*/false);
+}
+
+}  // namespace
+
+SqlValue JsonValue(const Json& j) {
+  if (j.is_null()) return std::monostate{};
+  return j.dump();
+}
+
+Result<Job> JobFromRow(const SqlRows& rows, size_t i) {
+  Job job;
+  job.id = rows.Text(i, "id");
+  Brief& b = job.brief;
+  b.content = rows.Text(i, "content");
+  b.preset = rows.Text(i, "preset");
+  b.priority = static_cast<Priority>(rows.Int(i, "priority", 1));
+  b.lang = rows.Text(i, "lang");
+  b.brand_id = rows.Text(i, "brand_id");
+  for (const auto& l : JsonColumn(rows, i, "target_langs")) b.target_langs.push_back(l);
+  for (const auto& a : JsonColumn(rows, i, "aspect_ratios")) b.aspect_ratios.push_back(a);
+  if (!rows.IsNull(i, "duration_hint_s")) {
+    b.duration_hint_s = std::stod(rows.Text(i, "duration_hint_s"));
+  }
+  b.review = rows.Int(i, "review") != 0;
+  b.webhook_url = rows.Text(i, "webhook_url");
+  auto state = StateFromName(rows.Text(i, "state"));
+  if (!state) {
+    return Fail(ErrorCode::kInternal, "job " + job.id + " has unknown state '" +
+                                          rows.Text(i, "state") + "'");
+  }
+  job.state = *state;
+  job.production_manifest = JsonColumn(rows, i, "production_manifest");
+  job.consistency_markers = JsonColumn(rows, i, "consistency_markers");
+  job.cost_estimate = JsonColumn(rows, i, "cost_estimate");
+  job.render_result = JsonColumn(rows, i, "render_result");
+  job.qa_report = JsonColumn(rows, i, "qa_report");
+  job.approved = rows.Int(i, "approved") != 0;
+  if (!rows.IsNull(i, "approval_timestamp")) {
+    job.approval_timestamp_ms = rows.Int(i, "approval_timestamp");
+  }
+  job.edits_history = JsonColumn(rows, i, "edits_history");
+  if (job.edits_history.is_null()) job.edits_history = Json::array();
+  job.options = JsonColumn(rows, i, "options");
+  if (job.options.is_null()) job.options = Json::object();
+  job.error = rows.Text(i, "error");
+  job.attempts = static_cast<int>(rows.Int(i, "attempts"));
+  job.max_attempts = static_cast<int>(rows.Int(i, "max_attempts"));
+  if (!rows.IsNull(i, "run_after")) job.run_after_ms = rows.Int(i, "run_after");
+  job.lease_owner = rows.Text(i, "lease_owner");
+  job.lease_expires_ms = rows.Int(i, "lease_expires_at");
+  job.lease_epoch = rows.Int(i, "lease_epoch");
+  job.created_at_ms = rows.Int(i, "created_at");
+  job.updated_at_ms = rows.Int(i, "updated_at");
+  return job;
+}
+
+JobEvent EventFromRow(const SqlRows& rows, size_t i) {
+  JobEvent e;
+  e.id = rows.Int(i, "id");
+  e.job_id = rows.Text(i, "job_id");
+  e.type = rows.Text(i, "event_type");
+  e.from_state = rows.Text(i, "from_state");
+  e.to_state = rows.Text(i, "to_state");
+  e.data = JsonColumn(rows, i, "event_data");
+  e.created_at_ms = rows.Int(i, "created_at");
+  return e;
+}
+
+}  // namespace aiprod

@@ -1,0 +1,118 @@
+#include "store/migrations.h"
+
+#include <string>
+
+namespace aiprod {
+namespace {
+
+// Times are integer milliseconds since the Unix epoch; JSON is text (SQLite)
+// or JSONB (PostgreSQL).
+constexpr std::string_view kSqliteV1 = R"sql(
+CREATE TABLE jobs (
+  id TEXT PRIMARY KEY,
+  content TEXT NOT NULL,
+  preset TEXT NOT NULL,
+  state TEXT NOT NULL,
+  priority INTEGER NOT NULL DEFAULT 1,
+  lang TEXT NOT NULL DEFAULT 'en',
+  brand_id TEXT,
+  target_langs TEXT NOT NULL DEFAULT '[]',
+  aspect_ratios TEXT NOT NULL DEFAULT '[]',
+  duration_hint_s REAL,
+  review INTEGER NOT NULL DEFAULT 0,
+  webhook_url TEXT,
+  production_manifest TEXT,
+  consistency_markers TEXT,
+  cost_estimate TEXT,
+  render_result TEXT,
+  qa_report TEXT,
+  approved INTEGER NOT NULL DEFAULT 0,
+  approval_timestamp INTEGER,
+  edits_history TEXT NOT NULL DEFAULT '[]',
+  options TEXT NOT NULL DEFAULT '{}',
+  error TEXT,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  max_attempts INTEGER NOT NULL DEFAULT 3,
+  run_after INTEGER,
+  lease_owner TEXT,
+  lease_expires_at INTEGER,
+  lease_epoch INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX idx_jobs_state ON jobs(state);
+CREATE INDEX idx_jobs_created_at ON jobs(created_at);
+CREATE INDEX idx_jobs_brand_id ON jobs(brand_id);
+CREATE INDEX idx_jobs_runnable ON jobs(priority DESC, run_after) WHERE run_after IS NOT NULL;
+
+CREATE TABLE job_events (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+  event_type TEXT NOT NULL,
+  from_state TEXT,
+  to_state TEXT,
+  event_data TEXT,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX idx_job_events_job_id ON job_events(job_id, id);
+CREATE INDEX idx_job_events_created_at ON job_events(created_at);
+
+CREATE TABLE checkpoints (
+  job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+  stage TEXT NOT NULL,
+  output TEXT NOT NULL,
+  lease_epoch INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (job_id, stage)
+);
+)sql";
+
+const std::vector<Migration> kSqlite = {
+    {1, "jobs, events, checkpoints", kSqliteV1},
+};
+const std::vector<Migration> kPostgres = {};
+
+}  // namespace
+
+const std::vector<Migration>& MigrationsFor(SqlDialect dialect) {
+  return dialect == SqlDialect::kSqlite ? kSqlite : kPostgres;
+}
+
+Result<int> CurrentSchemaVersion(SqlConnection& conn) {
+  AIPROD_TRY(conn.Exec(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT "
+      "NULL, applied_at BIGINT NOT NULL)"));
+  AIPROD_ASSIGN(auto rows, conn.Query("SELECT COALESCE(MAX(version), 0) AS v FROM "
+                                      "schema_migrations"));
+  return static_cast<int>(rows.Int(0, "v"));
+}
+
+Status ApplyMigrations(SqlConnection& conn, SqlDialect dialect, int64_t now_ms) {
+  const auto& list = MigrationsFor(dialect);
+  int latest = list.empty() ? 0 : list.back().version;
+  AIPROD_ASSIGN(int current, CurrentSchemaVersion(conn));
+  if (current > latest) {
+    return Fail(ErrorCode::kConflict, "database schema version " + std::to_string(current) +
+                                          " is newer than this build (" + std::to_string(latest) +
+                                          "); upgrade aiprod");
+  }
+  for (const auto& m : list) {
+    if (m.version <= current) continue;
+    AIPROD_ASSIGN(auto tx, SqlTransaction::Begin(conn));
+    // Re-check inside the write transaction: another process may have won.
+    AIPROD_ASSIGN(auto rows, conn.Query("SELECT 1 AS x FROM schema_migrations WHERE version = ?",
+                                        {int64_t{m.version}}));
+    if (!rows.empty()) continue;
+    auto st = conn.ExecScript(m.sql);
+    if (!st) {
+      return Fail(st.error().code, "migration " + std::to_string(m.version) + " (" +
+                                       std::string(m.name) + ") failed: " + st.error().message);
+    }
+    AIPROD_TRY(conn.Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                         {int64_t{m.version}, std::string(m.name), now_ms}));
+    AIPROD_TRY(tx.Commit());
+  }
+  return {};
+}
+
+}  // namespace aiprod

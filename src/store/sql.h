@@ -1,0 +1,69 @@
+// The narrow SQL seam both engines implement, so that the Store's logic is
+// written once (sql_store.cc) and only connections differ per engine.
+// Queries use `?` placeholders; engines translate them as needed.
+// A connection is used by one thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "core/error.h"
+
+namespace aiprod {
+
+using SqlValue = std::variant<std::monostate, int64_t, double, std::string>;
+
+class SqlRows {
+ public:
+  std::vector<std::string> columns;
+  std::vector<std::vector<SqlValue>> rows;
+
+  bool empty() const { return rows.empty(); }
+  size_t size() const { return rows.size(); }
+  // Typed access by column name; a NULL or missing value gives the fallback.
+  std::string Text(size_t row, std::string_view column, std::string fallback = {}) const;
+  int64_t Int(size_t row, std::string_view column, int64_t fallback = 0) const;
+  bool IsNull(size_t row, std::string_view column) const;
+
+ private:
+  const SqlValue* Find(size_t row, std::string_view column) const;
+};
+
+class SqlConnection {
+ public:
+  virtual ~SqlConnection() = default;
+  // Runs one statement; returns the number of rows changed.
+  virtual Result<int64_t> Exec(std::string_view sql, const std::vector<SqlValue>& params = {}) = 0;
+  virtual Result<SqlRows> Query(std::string_view sql,
+                                const std::vector<SqlValue>& params = {}) = 0;
+  // Runs several `;`-separated statements without parameters (migrations).
+  virtual Status ExecScript(std::string_view sql) = 0;
+  // Starts a transaction that will write (SQLite: BEGIN IMMEDIATE).
+  virtual Status BeginWrite() = 0;
+  virtual Status Commit() = 0;
+  virtual void Rollback() = 0;
+  // False when the connection is broken and must be discarded.
+  virtual bool Healthy() = 0;
+};
+
+// Rolls back unless Commit() was called.
+class SqlTransaction {
+ public:
+  static Result<SqlTransaction> Begin(SqlConnection& c);
+  SqlTransaction(SqlTransaction&& other) noexcept : conn_(other.conn_) { other.conn_ = nullptr; }
+  SqlTransaction& operator=(SqlTransaction&&) = delete;
+  ~SqlTransaction() {
+    if (conn_) conn_->Rollback();
+  }
+  Status Commit();
+
+ private:
+  explicit SqlTransaction(SqlConnection* c) : conn_(c) {}
+  SqlConnection* conn_;
+};
+
+}  // namespace aiprod

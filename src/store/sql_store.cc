@@ -1,0 +1,309 @@
+#include "store/sql_store.h"
+
+#include <algorithm>
+
+#include "core/clock.h"
+#include "store/job_rows.h"
+
+namespace aiprod {
+namespace {
+
+Status InsertEvent(SqlConnection& c, const std::string& job_id, const std::string& type,
+                   const std::string& from, const std::string& to, const Json& data,
+                   int64_t now_ms) {
+  auto text = [](const std::string& s) -> SqlValue {
+    if (s.empty()) return std::monostate{};
+    return s;
+  };
+  AIPROD_TRY(c.Exec(
+      "INSERT INTO job_events (job_id, event_type, from_state, to_state, event_data, created_at) "
+      "VALUES (?, ?, ?, ?, ?, ?)",
+      {job_id, type, text(from), text(to), JsonValue(data), now_ms}));
+  return {};
+}
+
+}  // namespace
+
+SqlStore::SqlStore(SqlDialect dialect, std::string engine, ConnectionFactory factory,
+                   size_t max_idle)
+    : dialect_(dialect), engine_(std::move(engine)), factory_(std::move(factory)),
+      max_idle_(max_idle) {}
+
+SqlStore::Conn::~Conn() {
+  if (!c_ || !store_) return;
+  if (!c_->Healthy()) return;
+  std::lock_guard lock(store_->mu_);
+  if (store_->idle_.size() < store_->max_idle_) store_->idle_.push_back(std::move(c_));
+}
+
+Result<SqlStore::Conn> SqlStore::Acquire() {
+  {
+    std::lock_guard lock(mu_);
+    if (!idle_.empty()) {
+      auto c = std::move(idle_.back());
+      idle_.pop_back();
+      return Conn(this, std::move(c));
+    }
+  }
+  AIPROD_ASSIGN(auto c, factory_());
+  return Conn(this, std::move(c));
+}
+
+std::string SqlStore::ForUpdate() const {
+  return dialect_ == SqlDialect::kPostgres ? " FOR UPDATE" : "";
+}
+
+Status SqlStore::Migrate() {
+  AIPROD_ASSIGN(auto c, Acquire());
+  return ApplyMigrations(*c, dialect_, SystemClock().NowMs());
+}
+
+Result<int> SqlStore::SchemaVersion() {
+  AIPROD_ASSIGN(auto c, Acquire());
+  return CurrentSchemaVersion(*c);
+}
+
+int SqlStore::LatestSchemaVersion() const {
+  const auto& list = MigrationsFor(dialect_);
+  return list.empty() ? 0 : list.back().version;
+}
+
+Result<Job> SqlStore::LoadJob(SqlConnection& c, const std::string& id) {
+  AIPROD_ASSIGN(auto rows, c.Query(std::string("SELECT ") + kJobColumns + " FROM jobs WHERE id = ?",
+                                   {id}));
+  if (rows.empty()) return Fail(ErrorCode::kNotFound, "no job with id " + id);
+  return JobFromRow(rows, 0);
+}
+
+Result<Job> SqlStore::CreateJob(const NewJob& nj) {
+  AIPROD_ASSIGN(auto c, Acquire());
+  AIPROD_ASSIGN(auto tx, SqlTransaction::Begin(*c));
+  const Brief& b = nj.brief;
+  SqlValue hint = std::monostate{};
+  if (b.duration_hint_s) hint = *b.duration_hint_s;
+  SqlValue brand = std::monostate{};
+  if (!b.brand_id.empty()) brand = b.brand_id;
+  SqlValue webhook = std::monostate{};
+  if (!b.webhook_url.empty()) webhook = b.webhook_url;
+  AIPROD_TRY(c->Exec(
+      "INSERT INTO jobs (id, content, preset, state, priority, lang, brand_id, target_langs, "
+      "aspect_ratios, duration_hint_s, review, webhook_url, options, max_attempts, run_after, "
+      "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      {nj.id, b.content, b.preset, std::string(StateName(JobState::kQueued)),
+       int64_t{static_cast<int>(b.priority)}, b.lang, brand, Json(b.target_langs).dump(),
+       Json(b.aspect_ratios).dump(), hint, int64_t{b.review}, webhook, nj.options.dump(),
+       int64_t{nj.max_attempts}, nj.now_ms, nj.now_ms, nj.now_ms}));
+  AIPROD_TRY(InsertEvent(*c, nj.id, "created", "", "queued",
+                         {{"preset", b.preset}, {"brand_id", b.brand_id}}, nj.now_ms));
+  AIPROD_ASSIGN(Job job, LoadJob(*c, nj.id));
+  AIPROD_TRY(tx.Commit());
+  return job;
+}
+
+Result<Job> SqlStore::GetJob(const std::string& id) {
+  AIPROD_ASSIGN(auto c, Acquire());
+  return LoadJob(*c, id);
+}
+
+Result<std::vector<Job>> SqlStore::ListJobs(const JobFilter& f) {
+  AIPROD_ASSIGN(auto c, Acquire());
+  std::string sql = std::string("SELECT ") + kJobColumns + " FROM jobs WHERE id > ?";
+  std::vector<SqlValue> params = {f.after_id};
+  if (f.state) {
+    sql += " AND state = ?";
+    params.emplace_back(std::string(StateName(*f.state)));
+  }
+  if (f.brand_id) {
+    sql += " AND brand_id = ?";
+    params.emplace_back(*f.brand_id);
+  }
+  sql += " ORDER BY id LIMIT ?";
+  params.emplace_back(int64_t{std::clamp(f.limit, 1, 1000)});
+  AIPROD_ASSIGN(auto rows, c->Query(sql, params));
+  std::vector<Job> jobs;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    AIPROD_ASSIGN(Job job, JobFromRow(rows, i));
+    jobs.push_back(std::move(job));
+  }
+  return jobs;
+}
+
+Result<std::vector<JobEvent>> SqlStore::ListEvents(const std::string& job_id) {
+  AIPROD_ASSIGN(auto c, Acquire());
+  AIPROD_ASSIGN(auto rows, c->Query("SELECT id, job_id, event_type, from_state, to_state, "
+                                    "event_data, created_at FROM job_events WHERE job_id = ? "
+                                    "ORDER BY id",
+                                    {job_id}));
+  std::vector<JobEvent> events;
+  for (size_t i = 0; i < rows.size(); ++i) events.push_back(EventFromRow(rows, i));
+  return events;
+}
+
+Result<std::optional<Json>> SqlStore::GetCheckpoint(const std::string& job_id,
+                                                    const std::string& stage) {
+  AIPROD_ASSIGN(auto c, Acquire());
+  AIPROD_ASSIGN(auto rows, c->Query("SELECT output FROM checkpoints WHERE job_id = ? AND stage = ?",
+                                    {job_id, stage}));
+  if (rows.empty()) return std::optional<Json>();
+  auto j = Json::parse(rows.Text(0, "output"), nullptr, false);
+  if (j.is_discarded()) {
+    return Fail(ErrorCode::kInternal, "checkpoint " + stage + " of job " + job_id + " is corrupt");
+  }
+  return std::optional<Json>(std::move(j));
+}
+
+Result<std::optional<Lease>> SqlStore::Claim(const ClaimRequest& r) {
+  AIPROD_ASSIGN(auto c, Acquire());
+  AIPROD_ASSIGN(auto tx, SqlTransaction::Begin(*c));
+  std::string sql =
+      "SELECT id, state, lease_owner FROM jobs WHERE run_after IS NOT NULL AND run_after <= ? "
+      "AND (lease_owner IS NULL OR lease_expires_at <= ?)";
+  std::vector<SqlValue> params = {r.now_ms, r.now_ms};
+  if (r.job_id) {
+    sql += " AND id = ?";
+    params.emplace_back(*r.job_id);
+  }
+  sql += " ORDER BY priority DESC, run_after, id LIMIT 1";
+  if (dialect_ == SqlDialect::kPostgres) sql += " FOR UPDATE SKIP LOCKED";
+  AIPROD_ASSIGN(auto rows, c->Query(sql, params));
+  if (rows.empty()) return std::optional<Lease>();
+  Lease lease;
+  lease.job_id = rows.Text(0, "id");
+  lease.owner = r.owner;
+  lease.expires_ms = r.now_ms + r.ttl_ms;
+  std::string previous = rows.Text(0, "lease_owner");
+  bool takeover = !previous.empty();
+  AIPROD_TRY(c->Exec("UPDATE jobs SET lease_owner = ?, lease_expires_at = ?, "
+                     "lease_epoch = lease_epoch + 1, attempts = attempts + ?, updated_at = ? "
+                     "WHERE id = ?",
+                     {r.owner, lease.expires_ms, int64_t{takeover ? 1 : 0}, r.now_ms,
+                      lease.job_id}));
+  AIPROD_ASSIGN(auto epoch_rows,
+                c->Query("SELECT lease_epoch FROM jobs WHERE id = ?", {lease.job_id}));
+  lease.epoch = epoch_rows.Int(0, "lease_epoch");
+  Json data = {{"owner", r.owner}, {"epoch", lease.epoch}};
+  if (takeover) data["expired_owner"] = previous;
+  AIPROD_TRY(InsertEvent(*c, lease.job_id, takeover ? "lease_taken_over" : "claimed", "", "",
+                         data, r.now_ms));
+  AIPROD_TRY(tx.Commit());
+  return std::optional<Lease>(lease);
+}
+
+Status SqlStore::CheckFence(SqlConnection& c, const std::string& job_id, const Lease* lease,
+                            int64_t now_ms, std::string* state_out) {
+  AIPROD_ASSIGN(auto rows, c.Query("SELECT state, lease_owner, lease_epoch, lease_expires_at "
+                                   "FROM jobs WHERE id = ?" +
+                                       ForUpdate(),
+                                   {job_id}));
+  if (rows.empty()) return Fail(ErrorCode::kNotFound, "no job with id " + job_id);
+  *state_out = rows.Text(0, "state");
+  std::string owner = rows.Text(0, "lease_owner");
+  if (lease) {
+    if (owner != lease->owner || rows.Int(0, "lease_epoch") != lease->epoch) {
+      return Fail(ErrorCode::kLeaseLost, "job " + job_id + " is now leased by another worker");
+    }
+  } else if (!owner.empty() && rows.Int(0, "lease_expires_at") > now_ms) {
+    return Fail(ErrorCode::kConflict,
+                "job " + job_id + " is being worked on by " + owner + "; try again shortly");
+  }
+  return {};
+}
+
+Status SqlStore::Renew(Lease& lease, int64_t now_ms, int64_t ttl_ms) {
+  AIPROD_ASSIGN(auto c, Acquire());
+  AIPROD_ASSIGN(int64_t n,
+                c->Exec("UPDATE jobs SET lease_expires_at = ? WHERE id = ? AND lease_owner = ? "
+                        "AND lease_epoch = ?",
+                        {now_ms + ttl_ms, lease.job_id, lease.owner, lease.epoch}));
+  if (n == 0) return Fail(ErrorCode::kLeaseLost, "lease on job " + lease.job_id + " was lost");
+  lease.expires_ms = now_ms + ttl_ms;
+  return {};
+}
+
+Status SqlStore::Release(const Lease& lease, int64_t now_ms) {
+  AIPROD_ASSIGN(auto c, Acquire());
+  AIPROD_TRY(c->Exec("UPDATE jobs SET lease_owner = NULL, lease_expires_at = NULL, "
+                     "updated_at = ? WHERE id = ? AND lease_owner = ? AND lease_epoch = ?",
+                     {now_ms, lease.job_id, lease.owner, lease.epoch}));
+  return {};
+}
+
+Status SqlStore::BreakLease(const std::string& job_id, int64_t epoch, int64_t now_ms) {
+  AIPROD_ASSIGN(auto c, Acquire());
+  AIPROD_ASSIGN(auto tx, SqlTransaction::Begin(*c));
+  AIPROD_ASSIGN(int64_t n, c->Exec("UPDATE jobs SET lease_expires_at = ? WHERE id = ? AND "
+                                   "lease_epoch = ? AND lease_owner IS NOT NULL",
+                                   {now_ms, job_id, epoch}));
+  if (n == 0) return Fail(ErrorCode::kConflict, "the lease on job " + job_id + " changed");
+  AIPROD_TRY(InsertEvent(*c, job_id, "lease_broken", "", "", {{"epoch", epoch}}, now_ms));
+  return tx.Commit();
+}
+
+Status SqlStore::Apply(const std::string& job_id, const Lease* lease, const JobTransition& t,
+                       int64_t now_ms) {
+  AIPROD_ASSIGN(auto c, Acquire());
+  AIPROD_ASSIGN(auto tx, SqlTransaction::Begin(*c));
+  std::string state;
+  AIPROD_TRY(CheckFence(*c, job_id, lease, now_ms, &state));
+  if (state != StateName(t.from)) {
+    return Fail(ErrorCode::kConflict, "job " + job_id + " is " + state + ", not " +
+                                          std::string(StateName(t.from)));
+  }
+  std::string sql = "UPDATE jobs SET state = ?, updated_at = ?, run_after = ?";
+  SqlValue run_after = std::monostate{};
+  if (t.run_after_ms) run_after = *t.run_after_ms;
+  std::vector<SqlValue> params = {std::string(StateName(t.to)), now_ms, run_after};
+  auto set_json = [&](const char* col, const std::optional<Json>& v) {
+    if (!v) return;
+    sql += std::string(", ") + col + " = ?";
+    params.push_back(JsonValue(*v));
+  };
+  const JobPatch& p = t.patch;
+  set_json("production_manifest", p.production_manifest);
+  set_json("consistency_markers", p.consistency_markers);
+  set_json("cost_estimate", p.cost_estimate);
+  set_json("render_result", p.render_result);
+  set_json("qa_report", p.qa_report);
+  set_json("edits_history", p.edits_history);
+  if (p.approved) {
+    sql += ", approved = ?";
+    params.emplace_back(int64_t{*p.approved});
+  }
+  if (p.approval_timestamp_ms) {
+    sql += ", approval_timestamp = ?";
+    params.emplace_back(*p.approval_timestamp_ms);
+  }
+  if (p.error) {
+    sql += ", error = ?";
+    params.emplace_back(*p.error);
+  }
+  if (t.count_attempt) sql += ", attempts = attempts + 1";
+  if (t.release_lease) sql += ", lease_owner = NULL, lease_expires_at = NULL";
+  sql += " WHERE id = ?";
+  params.emplace_back(job_id);
+  AIPROD_TRY(c->Exec(sql, params));
+  if (t.checkpoint_stage) {
+    AIPROD_TRY(c->Exec(
+        "INSERT INTO checkpoints (job_id, stage, output, lease_epoch, created_at) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (job_id, stage) DO UPDATE SET "
+        "output = excluded.output, lease_epoch = excluded.lease_epoch, "
+        "created_at = excluded.created_at",
+        {job_id, *t.checkpoint_stage, t.checkpoint.dump(), int64_t{lease ? lease->epoch : 0},
+         now_ms}));
+  }
+  AIPROD_TRY(InsertEvent(*c, job_id, t.event_type, state, std::string(StateName(t.to)),
+                         t.event_data, now_ms));
+  return tx.Commit();
+}
+
+Status SqlStore::AppendEvent(const std::string& job_id, const Lease* lease,
+                             const std::string& type, const Json& data, int64_t now_ms) {
+  AIPROD_ASSIGN(auto c, Acquire());
+  AIPROD_ASSIGN(auto tx, SqlTransaction::Begin(*c));
+  std::string state;
+  if (lease) AIPROD_TRY(CheckFence(*c, job_id, lease, now_ms, &state));
+  AIPROD_TRY(InsertEvent(*c, job_id, type, "", "", data, now_ms));
+  return tx.Commit();
+}
+
+}  // namespace aiprod

@@ -1,0 +1,43 @@
+// SQLite engine of the SQL seam: WAL journal, busy timeout, foreign keys,
+// prepared statements cached per connection. One thread at a time.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "store/sql.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace aiprod {
+
+class SqliteConnection final : public SqlConnection {
+ public:
+  // Opens (creating if needed) the database file at `path`.
+  static Result<std::unique_ptr<SqliteConnection>> Open(const std::string& path,
+                                                        int busy_timeout_ms = 10'000);
+  ~SqliteConnection() override;
+
+  Result<int64_t> Exec(std::string_view sql, const std::vector<SqlValue>& params = {}) override;
+  Result<SqlRows> Query(std::string_view sql, const std::vector<SqlValue>& params = {}) override;
+  Status ExecScript(std::string_view sql) override;
+  Status BeginWrite() override;
+  Status Commit() override;
+  void Rollback() override;
+  bool Healthy() override { return db_ != nullptr; }
+
+  // Online backup of the whole database into `dest_path` (consistent snapshot).
+  Status BackupTo(const std::string& dest_path);
+
+ private:
+  explicit SqliteConnection(sqlite3* db) : db_(db) {}
+  Result<sqlite3_stmt*> Prepare(std::string_view sql, const std::vector<SqlValue>& params);
+  std::unexpected<Error> LastError(std::string_view what) const;
+
+  sqlite3* db_;
+  std::map<std::string, sqlite3_stmt*, std::less<>> cache_;  // owned; finalized in dtor
+};
+
+}  // namespace aiprod

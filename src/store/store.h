@@ -1,0 +1,123 @@
+// The Store: jobs, their events and checkpoints, and the queue that lives in
+// the same tables. Engine-neutral (SQLite now, PostgreSQL later); every method
+// is one transaction and is safe to call from several threads and processes.
+//
+// Queue model: a job is runnable when `run_after` is set and due, it is not in
+// a terminal state, and no live lease covers it. A worker `Claim`s a job and
+// gets a `Lease` carrying a fencing epoch; every later write it makes passes
+// that lease and fails with kLeaseLost once another worker has claimed the job.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "core/json.h"
+#include "model/job.h"
+
+namespace aiprod {
+
+struct NewJob {
+  std::string id;
+  Brief brief;
+  Json options = Json::object();
+  int max_attempts = 3;
+  int64_t now_ms = 0;
+};
+
+struct Lease {
+  std::string job_id;
+  std::string owner;
+  int64_t epoch = 0;
+  int64_t expires_ms = 0;
+};
+
+struct ClaimRequest {
+  std::string owner;  // "host:pid:nonce"
+  int64_t now_ms = 0;
+  int64_t ttl_ms = 30'000;
+  std::optional<std::string> job_id;  // claim this job only
+};
+
+// Fields a transition may set; unset fields stay as they are.
+struct JobPatch {
+  std::optional<Json> production_manifest;
+  std::optional<Json> consistency_markers;
+  std::optional<Json> cost_estimate;
+  std::optional<Json> render_result;
+  std::optional<Json> qa_report;
+  std::optional<bool> approved;
+  std::optional<int64_t> approval_timestamp_ms;
+  std::optional<Json> edits_history;
+  std::optional<std::string> error;
+};
+
+// One atomic step of a job: state change, event row, optional checkpoint and
+// field updates, and what happens to the queue entry and the lease.
+struct JobTransition {
+  JobTransition() = default;
+  JobTransition(JobState from_state, JobState to_state, std::string type = "state_changed",
+                Json data = nullptr)
+      : from(from_state), to(to_state), event_type(std::move(type)), event_data(std::move(data)) {}
+
+  JobState from = JobState::kQueued;  // the write fails with kConflict otherwise
+  JobState to = JobState::kQueued;
+  std::string event_type = "state_changed";
+  Json event_data;
+  std::optional<std::string> checkpoint_stage;  // stores `checkpoint` under this name
+  Json checkpoint;
+  JobPatch patch;
+  std::optional<int64_t> run_after_ms;  // null: not runnable until something re-enqueues it
+  bool release_lease = false;
+  bool count_attempt = false;  // attempts += 1
+};
+
+struct JobFilter {
+  std::optional<JobState> state;
+  std::optional<std::string> brand_id;
+  std::string after_id;  // cursor: ids sort by creation time (UUIDv7)
+  int limit = 50;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Applies pending migrations (idempotent; concurrent callers serialize).
+  virtual Status Migrate() = 0;
+  virtual Result<int> SchemaVersion() = 0;
+  virtual int LatestSchemaVersion() const = 0;
+  virtual std::string Engine() const = 0;  // "sqlite" | "postgres"
+
+  // Inserts the job, enqueued (runnable now), with its "created" event.
+  virtual Result<Job> CreateJob(const NewJob& job) = 0;
+  virtual Result<Job> GetJob(const std::string& id) = 0;
+  virtual Result<std::vector<Job>> ListJobs(const JobFilter& filter) = 0;
+  virtual Result<std::vector<JobEvent>> ListEvents(const std::string& job_id) = 0;
+  virtual Result<std::optional<Json>> GetCheckpoint(const std::string& job_id,
+                                                    const std::string& stage) = 0;
+
+  // Claims the most urgent runnable job (or `job_id` if given and runnable).
+  // A claim over an expired lease counts as an attempt of the previous owner.
+  virtual Result<std::optional<Lease>> Claim(const ClaimRequest& request) = 0;
+  virtual Status Renew(Lease& lease, int64_t now_ms, int64_t ttl_ms) = 0;
+  virtual Status Release(const Lease& lease, int64_t now_ms) = 0;
+  // Clears a lease whose owner is known to be dead (same epoch only).
+  virtual Status BreakLease(const std::string& job_id, int64_t epoch, int64_t now_ms) = 0;
+
+  // Applies `t` in one transaction. With a lease, fenced by it; without one
+  // (a human's approve, cancel), refused while a live lease covers the job.
+  virtual Status Apply(const std::string& job_id, const Lease* lease, const JobTransition& t,
+                       int64_t now_ms) = 0;
+  // Adds an event row (fenced like Apply when a lease is given).
+  virtual Status AppendEvent(const std::string& job_id, const Lease* lease,
+                             const std::string& type, const Json& data, int64_t now_ms) = 0;
+};
+
+// Opens the store named by `url`: "postgres://..." or "postgresql://..." for
+// PostgreSQL; anything else is a SQLite file path (created if missing).
+Result<std::unique_ptr<Store>> OpenStore(const std::string& url);
+
+}  // namespace aiprod

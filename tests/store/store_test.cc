@@ -1,0 +1,229 @@
+// Store and queue behaviour. Written against the Store interface so that
+// every engine runs the same suite (StoreEngines lists them).
+#include "store/store.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <set>
+#include <thread>
+
+#include "core/clock.h"
+#include "core/ids.h"
+#include "store/migrations.h"
+#include "store/sqlite/sqlite_connection.h"
+#include "testing/temp_dir.h"
+
+namespace aiprod {
+namespace {
+
+constexpr int64_t kT0 = 1'800'000'000'000;
+
+class StoreTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    auto s = OpenStore(dir_.File("aiprod.db"));
+    ASSERT_TRUE(s) << s.error().ToString();
+    store_ = std::move(*s);
+    ASSERT_TRUE(store_->Migrate());
+  }
+
+  Job Create(Priority p = Priority::kNormal, std::string brand = "b1", int64_t now = kT0) {
+    NewJob nj;
+    nj.id = NewUuidV7(clock_);
+    clock_.Advance(1);
+    nj.brief.content = "Hello.";
+    nj.brief.priority = p;
+    nj.brief.brand_id = brand;
+    nj.brief.target_langs = {"en"};
+    nj.brief.aspect_ratios = {"16:9"};
+    nj.now_ms = now;
+    auto job = store_->CreateJob(nj);
+    EXPECT_TRUE(job) << job.error().ToString();
+    return *job;
+  }
+
+  std::optional<Lease> ClaimAt(int64_t now, std::string owner = "w1", int64_t ttl = 1000) {
+    auto l = store_->Claim({owner, now, ttl, {}});
+    EXPECT_TRUE(l) << l.error().ToString();
+    return *l;
+  }
+
+  testing::TempDir dir_;
+  FakeClock clock_{kT0};
+  std::unique_ptr<Store> store_;
+};
+
+TEST_P(StoreTest, MigrationsAreIdempotentAndVersioned) {
+  ASSERT_TRUE(store_->Migrate());
+  EXPECT_EQ(*store_->SchemaVersion(), store_->LatestSchemaVersion());
+  EXPECT_GE(store_->LatestSchemaVersion(), 1);
+}
+
+TEST_P(StoreTest, RefusesADatabaseFromTheFuture) {
+  auto c = SqliteConnection::Open(dir_.File("aiprod.db"));
+  ASSERT_TRUE(c);
+  ASSERT_TRUE((*c)->Exec("INSERT INTO schema_migrations VALUES (999, 'future', 0)"));
+  auto st = store_->Migrate();
+  ASSERT_FALSE(st);
+  EXPECT_EQ(st.error().code, ErrorCode::kConflict);
+}
+
+TEST_P(StoreTest, CreateGetAndEvents) {
+  Job j = Create();
+  auto got = store_->GetJob(j.id);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->state, JobState::kQueued);
+  EXPECT_EQ(got->brief.content, "Hello.");
+  EXPECT_EQ(got->brief.target_langs, std::vector<std::string>{"en"});
+  EXPECT_EQ(got->run_after_ms, kT0);
+  auto events = store_->ListEvents(j.id);
+  ASSERT_TRUE(events);
+  ASSERT_EQ(events->size(), 1u);
+  EXPECT_EQ((*events)[0].type, "created");
+  EXPECT_EQ(store_->GetJob("nope").error().code, ErrorCode::kNotFound);
+}
+
+TEST_P(StoreTest, ListFiltersAndPaginates) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 5; ++i) ids.push_back(Create(Priority::kNormal, i % 2 ? "odd" : "even").id);
+  JobFilter f;
+  f.limit = 2;
+  auto page1 = store_->ListJobs(f);
+  ASSERT_TRUE(page1);
+  ASSERT_EQ(page1->size(), 2u);
+  EXPECT_EQ((*page1)[0].id, ids[0]);
+  f.after_id = page1->back().id;
+  auto page2 = store_->ListJobs(f);
+  ASSERT_EQ(page2->size(), 2u);
+  EXPECT_EQ((*page2)[0].id, ids[2]);
+  JobFilter by_brand;
+  by_brand.brand_id = "odd";
+  EXPECT_EQ(store_->ListJobs(by_brand)->size(), 2u);
+  JobFilter by_state;
+  by_state.state = JobState::kDelivered;
+  EXPECT_TRUE(store_->ListJobs(by_state)->empty());
+}
+
+TEST_P(StoreTest, ClaimTakesTheMostUrgentAndHoldsTheLease) {
+  Job low = Create(Priority::kLow);
+  Job high = Create(Priority::kHigh);
+  auto a = ClaimAt(kT0 + 1);
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->job_id, high.id);
+  EXPECT_EQ(a->epoch, 1);
+  auto b = ClaimAt(kT0 + 2, "w2");
+  ASSERT_TRUE(b);
+  EXPECT_EQ(b->job_id, low.id);
+  EXPECT_FALSE(ClaimAt(kT0 + 3, "w3"));  // both leased
+}
+
+TEST_P(StoreTest, ExpiredLeaseIsTakenOverAndTheOldOwnerIsFenced) {
+  Job j = Create();
+  auto first = ClaimAt(kT0 + 1, "w1", 1000);
+  ASSERT_TRUE(first);
+  EXPECT_FALSE(ClaimAt(kT0 + 500, "w2"));
+  auto second = ClaimAt(kT0 + 1002, "w2");
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->epoch, first->epoch + 1);
+  EXPECT_EQ(store_->GetJob(j.id)->attempts, 1);  // the lost lease counts as an attempt
+
+  JobTransition t{JobState::kQueued, JobState::kPlanning};
+  auto st = store_->Apply(j.id, &*first, t, kT0 + 1003);
+  ASSERT_FALSE(st);
+  EXPECT_EQ(st.error().code, ErrorCode::kLeaseLost);
+  EXPECT_EQ(store_->Renew(*first, kT0 + 1003, 1000).error().code, ErrorCode::kLeaseLost);
+  EXPECT_EQ(store_->AppendEvent(j.id, &*first, "x", {}, kT0).error().code, ErrorCode::kLeaseLost);
+  EXPECT_TRUE(store_->Apply(j.id, &*second, t, kT0 + 1003));
+  EXPECT_EQ(store_->GetJob(j.id)->state, JobState::kPlanning);
+}
+
+TEST_P(StoreTest, ApplyWritesCheckpointPatchAndEventAtomically) {
+  Job j = Create();
+  auto lease = ClaimAt(kT0 + 1);
+  ASSERT_TRUE(lease);
+  JobTransition bad{JobState::kRendering, JobState::kQa};
+  EXPECT_EQ(store_->Apply(j.id, &*lease, bad, kT0 + 2).error().code, ErrorCode::kConflict);
+
+  JobTransition t{JobState::kQueued, JobState::kLocalizing};
+  t.checkpoint_stage = "plan";
+  t.checkpoint = {{"scenes", 3}};
+  t.patch.production_manifest = Json{{"revision", 1}};
+  t.patch.cost_estimate = Json{{"usd", 0.01}};
+  t.run_after_ms = kT0 + 2;
+  ASSERT_TRUE(store_->Apply(j.id, &*lease, t, kT0 + 2));
+  auto got = store_->GetJob(j.id);
+  EXPECT_EQ(got->state, JobState::kLocalizing);
+  EXPECT_EQ(got->production_manifest["revision"], 1);
+  EXPECT_EQ(got->cost_estimate["usd"], 0.01);
+  EXPECT_TRUE(got->render_result.is_null());
+  EXPECT_EQ((**store_->GetCheckpoint(j.id, "plan"))["scenes"], 3);
+  EXPECT_FALSE(*store_->GetCheckpoint(j.id, "render"));
+  auto events = *store_->ListEvents(j.id);
+  EXPECT_EQ(events.back().from_state, "queued");
+  EXPECT_EQ(events.back().to_state, "localizing");
+}
+
+TEST_P(StoreTest, HumanActionsWaitForLiveLeases) {
+  Job j = Create();
+  auto lease = ClaimAt(kT0 + 1, "w1", 1000);
+  JobTransition cancel{JobState::kQueued, JobState::kCancelled};
+  EXPECT_EQ(store_->Apply(j.id, nullptr, cancel, kT0 + 2).error().code, ErrorCode::kConflict);
+  ASSERT_TRUE(store_->Release(*lease, kT0 + 3));
+  EXPECT_TRUE(store_->Apply(j.id, nullptr, cancel, kT0 + 4));
+  EXPECT_FALSE(ClaimAt(kT0 + 5));  // run_after cleared: not runnable
+}
+
+TEST_P(StoreTest, ParkedAndFutureJobsAreNotClaimed) {
+  Job j = Create();
+  auto lease = ClaimAt(kT0 + 1);
+  JobTransition retry{JobState::kQueued, JobState::kQueued, "retry_scheduled"};
+  retry.run_after_ms = kT0 + 5000;
+  retry.release_lease = true;
+  retry.count_attempt = true;
+  ASSERT_TRUE(store_->Apply(j.id, &*lease, retry, kT0 + 2));
+  EXPECT_FALSE(ClaimAt(kT0 + 4999));
+  auto again = ClaimAt(kT0 + 5000);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(store_->GetJob(j.id)->attempts, 1);
+}
+
+TEST_P(StoreTest, BreakLeaseOnlyForTheSameEpoch) {
+  Job j = Create();
+  auto lease = ClaimAt(kT0 + 1, "w1", 60'000);
+  EXPECT_EQ(store_->BreakLease(j.id, lease->epoch + 1, kT0 + 2).error().code,
+            ErrorCode::kConflict);
+  ASSERT_TRUE(store_->BreakLease(j.id, lease->epoch, kT0 + 2));
+  auto taken = ClaimAt(kT0 + 3, "w2");
+  ASSERT_TRUE(taken);
+  EXPECT_EQ(taken->job_id, j.id);
+}
+
+TEST_P(StoreTest, ConcurrentClaimersNeverShareAJob) {
+  constexpr int kJobs = 40;
+  for (int i = 0; i < kJobs; ++i) Create();
+  std::mutex mu;
+  std::multiset<std::string> claimed;
+  std::vector<std::thread> threads;
+  for (int w = 0; w < 4; ++w) {
+    threads.emplace_back([&, w] {
+      auto s = OpenStore(dir_.File("aiprod.db"));  // own connections, like another process
+      ASSERT_TRUE(s);
+      for (;;) {
+        auto l = (*s)->Claim({"w" + std::to_string(w), kT0 + 10, 60'000, {}});
+        if (!l) continue;  // busy: try again
+        if (!*l) break;
+        std::lock_guard lock(mu);
+        claimed.insert((*l)->job_id);
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(claimed.size(), static_cast<size_t>(kJobs));
+  for (const auto& id : claimed) EXPECT_EQ(claimed.count(id), 1u) << id;
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, StoreTest, ::testing::Values("sqlite"));
+
+}  // namespace
+}  // namespace aiprod
