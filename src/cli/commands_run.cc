@@ -40,9 +40,9 @@ Json Summary(App& app, const Job& job) {
   auto delivered = app.store().GetCheckpoint(job.id, "deliver");
   if (delivered && *delivered && job.state == JobState::kDelivered) {
     out["artifacts"] = (**delivered).value("artifacts", Json::array());
-    out["output_dir"] = (**delivered).value("output_dir", "");
-    out["manifest"] = (**delivered).value("manifest", "");
-    out["qa"] = (**delivered).value("qa", "");
+    out["output_dir"] = (**delivered).value("output_dir", std::string());
+    out["manifest"] = (**delivered).value("manifest", std::string());
+    out["qa"] = (**delivered).value("qa", std::string());
   }
   if (!job.error.empty()) out["error"] = job.error;
   return out;

@@ -61,6 +61,14 @@ Status MakeDirs(const std::string& dir) {
   return {};
 }
 
+void RemoveStaleTemporaries(const std::string& dir) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    std::string name = entry.path().filename().string();
+    if (name.starts_with(".") && name.find(".tmp-") != std::string::npos) fs::remove(entry, ec);
+  }
+}
+
 Status CommitFile(const std::string& from, const std::string& to) {
   AIPROD_TRY(FsyncPath(from, O_RDONLY));
   if (std::rename(from.c_str(), to.c_str()) != 0) return IoError("cannot rename onto", to);

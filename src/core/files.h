@@ -24,4 +24,8 @@ Status CommitFile(const std::string& from, const std::string& to);
 
 Status MakeDirs(const std::string& dir);
 
+// Deletes temporaries (TempPathFor names) left in `dir` by a process that died
+// mid-write. Only call it where no live writer can exist (the job's lease holder).
+void RemoveStaleTemporaries(const std::string& dir);
+
 }  // namespace aiprod

@@ -60,7 +60,7 @@ Result<Json> ReadJsonFile(const std::string& path, std::string_view what, size_t
   AIPROD_ASSIGN(std::string text, ReadFile(path, max_bytes));
   auto parsed = ParseJsonStrict(text, what);
   if (!parsed) {
-    parsed.error().message = path + ": " + parsed.error().message;
+    parsed.error().message += " (in " + path + ")";
   }
   return parsed;
 }

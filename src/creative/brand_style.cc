@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 #include "core/hash.h"
 #include "creative/text_split.h"
@@ -23,24 +24,21 @@ Color Darken(const Color& c, double f) {
   return Color{d(c.r), d(c.g), d(c.b), c.a};
 }
 
+// Banned words present as whole words (case-insensitive), in the kit's order.
 std::vector<std::string> FindBanned(const Manifest& m, const BrandKit& kit) {
-  std::vector<std::string> found;
+  std::set<std::string> words;
   auto scan = [&](const std::string& text) {
-    for (const auto& w : SplitWords(text)) {
-      std::string bare = ToLowerAscii(StripTrailingPunctuation(w));
-      for (const auto& banned : kit.banned_words) {
-        if (bare == ToLowerAscii(banned) &&
-            std::find(found.begin(), found.end(), banned) == found.end()) {
-          found.push_back(banned);
-        }
-      }
-    }
+    for (const auto& w : SplitWords(text)) words.insert(ToLowerAscii(StripTrailingPunctuation(w)));
   };
   for (const auto& s : m.scenes) {
     if (s.narration) scan(s.narration->text);
     for (const auto& l : s.layers) {
       if (l.kind == Layer::Kind::kText) scan(l.text.text);
     }
+  }
+  std::vector<std::string> found;
+  for (const auto& banned : kit.banned_words) {
+    if (words.contains(ToLowerAscii(banned))) found.push_back(banned);
   }
   return found;
 }

@@ -119,7 +119,9 @@ DeterministicPlanner::DeterministicPlanner(PlannerConfig config, SpeechTimer tim
 Result<Manifest> DeterministicPlanner::Plan(const Brief& brief) const {
   AIPROD_ASSIGN(PresetStyle style, StyleForPreset(brief.preset));
   const std::string& lang = brief.lang;
-  double overhead = style.lead_s + style.tail_s;
+  // Per scene: fade in, lead-in silence, speech, then a tail long enough for
+  // the next scene's fade.
+  double overhead = style.lead_s + std::max(style.tail_s, style.transition.duration_s);
   double max_speech = config_.max_scene_s - overhead - style.transition.duration_s;
   if (max_speech <= 0.5) {
     return Invalid("planner.max_scene_s", "leaves no time for narration in preset " + style.name);
@@ -175,11 +177,9 @@ Result<Manifest> DeterministicPlanner::Plan(const Brief& brief) const {
     for (const auto& s : g.sentences) narration += (narration.empty() ? "" : " ") + s;
     scene.narration = Narration{narration, t_in + style.lead_s};
     double next_t = i + 1 < groups.size() ? style.transition.duration_s : 0;
-    scene.duration_s = std::max(config_.min_scene_s,
-                                t_in + style.lead_s + g.speech_s + style.tail_s);
     // The next scene fades in over this one's last moments: keep that after the speech.
-    scene.duration_s = std::max(scene.duration_s, t_in + style.lead_s + g.speech_s + next_t);
-    scene.duration_s = std::min(scene.duration_s, limits_.max_scene_s);
+    scene.duration_s = std::max(config_.min_scene_s, t_in + style.lead_s + g.speech_s +
+                                                         std::max(style.tail_s, next_t));
     scene.duration_s = std::round(scene.duration_s * 1000) / 1000;
     bool is_cta = cta && i + 1 == groups.size();
     Layer layer;

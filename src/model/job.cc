@@ -81,7 +81,7 @@ Json JobEventToJson(const JobEvent& e) {
             {"created_at", FormatTimestamp(e.created_at_ms)}};
   if (!e.from_state.empty()) j["from_state"] = e.from_state;
   if (!e.to_state.empty()) j["to_state"] = e.to_state;
-  if (!e.data.is_null()) j["data"] = e.data;
+  if (!e.data.empty()) j["data"] = e.data;
   return j;
 }
 

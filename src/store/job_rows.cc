@@ -79,6 +79,7 @@ JobEvent EventFromRow(const SqlRows& rows, size_t i) {
   e.from_state = rows.Text(i, "from_state");
   e.to_state = rows.Text(i, "to_state");
   e.data = JsonColumn(rows, i, "event_data");
+  if (!e.data.is_object()) e.data = Json::object();
   e.created_at_ms = rows.Int(i, "created_at");
   return e;
 }

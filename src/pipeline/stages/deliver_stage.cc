@@ -28,7 +28,7 @@ class DeliverStage final : public Stage {
 
   StageOutcome Run(const StageContext& ctx) const override {
     const Job& job = ctx.job;
-    std::string out_dir = job.options.value("output_dir", "");
+    std::string out_dir = job.options.value("output_dir", std::string());
     if (out_dir.empty()) out_dir = ctx.services.config->data_dir + "/out/" + job.id;
     out_dir = fs::absolute(out_dir).lexically_normal().string();
     if (auto st = MakeDirs(out_dir); !st) return StageOutcome::FromError(st.error());

@@ -3,6 +3,7 @@
 // half file and the re-run simply renders again.
 #include <filesystem>
 
+#include "core/files.h"
 #include "pipeline/stages/stages.h"
 #include "render/renderer.h"
 
@@ -21,6 +22,8 @@ class RenderStage final : public Stage {
     const size_t total = pm->variants.size() * aspects.size();
     size_t done = 0;
     Json renditions = Json::array();
+    // A render killed mid-file leaves its temporary behind; we hold the lease now.
+    RemoveStaleTemporaries(ctx.work_dir + "/render");
     for (const auto& variant : pm->variants) {
       for (const auto& aspect : aspects) {
         auto settings = SettingsForAspect(aspect, ctx.services.config->render, false);

@@ -3,6 +3,7 @@
 
 #include <memory>
 
+#include "model/manifest.h"
 #include "pipeline/stage.h"
 
 namespace aiprod {

@@ -1,0 +1,197 @@
+// End to end: the `aiprod` binary on real briefs, its output decoded.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "core/files.h"
+#include "core/json.h"
+#include "qa/probe.h"
+#include "store/store.h"
+#include "testing/process.h"
+#include "testing/temp_dir.h"
+
+namespace aiprod {
+namespace {
+
+using testing::AiprodBinary;
+using testing::RunProcess;
+
+class CliTest : public ::testing::Test {
+ protected:
+  testing::ProcessResult Aiprod(std::vector<std::string> args) {
+    std::vector<std::string> argv = {AiprodBinary()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return RunProcess(argv, {"AIPROD_DATA_DIR=" + dir_.File("data"),
+                             "AIPROD_BRANDS_DIR=" + testing::SourceDir() + "/brands"});
+  }
+  std::string Db() const { return dir_.File("jobs.db"); }
+  size_t JobCount() {
+    auto r = Aiprod({"jobs", "list", "--db", Db(), "--json"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    auto j = Json::parse(r.out, nullptr, false);
+    return j.is_discarded() ? 999 : j["jobs"].size();
+  }
+  std::string WriteBrief(const std::string& name, const std::string& text) {
+    std::string path = dir_.File(name);
+    EXPECT_TRUE(WriteFileAtomic(path, text));
+    return path;
+  }
+
+  testing::TempDir dir_;
+};
+
+TEST_F(CliTest, CoffeeBriefBecomesCheckedVideos) {
+  std::string out = dir_.File("out");
+  auto r = Aiprod({"run", testing::SourceDir() + "/examples/briefs/coffee-15s.json", "--out", out,
+                   "--db", Db(), "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  auto j = Json::parse(r.out);
+  EXPECT_EQ(j["state"], "delivered");
+  EXPECT_EQ(j["job_id"].get<std::string>().size(), 36u);
+  ASSERT_EQ(j["artifacts"].size(), 2u);  // en x {16:9, 9:16}; es awaits translation
+  EXPECT_TRUE(std::filesystem::exists(out + "/manifest.json"));
+  EXPECT_TRUE(std::filesystem::exists(out + "/qa.json"));
+
+  auto manifest = ReadJsonFile(out + "/manifest.json", "manifest", 1 << 20);
+  ASSERT_TRUE(manifest);
+  for (const auto& a : j["artifacts"]) {
+    std::string video = a["video"];
+    auto p = ProbeMedia(video);
+    ASSERT_TRUE(p) << p.error().ToString();
+    ASSERT_TRUE(p->video && p->audio);
+    EXPECT_EQ(p->video->codec, "h264");
+    EXPECT_EQ(p->video->profile, "High");
+    EXPECT_EQ(p->audio->codec, "aac");
+    EXPECT_EQ(p->audio->sample_rate, 48000);
+    if (a["aspect"] == "16:9") {
+      EXPECT_EQ(p->video->width, 1920);
+      EXPECT_EQ(p->video->height, 1080);
+    } else {
+      EXPECT_EQ(p->video->width, 1080);
+      EXPECT_EQ(p->video->height, 1920);
+    }
+    // Audible narration, and a video about as long as it: measure speech as
+    // the span of 100 ms windows louder than -45 dBFS.
+    const auto& w = p->audio->window_rms_dbfs;
+    int first = -1, last = -1, loud = 0;
+    for (size_t i = 0; i < w.size(); ++i) {
+      if (w[i] > -45) {
+        if (first < 0) first = static_cast<int>(i);
+        last = static_cast<int>(i);
+        ++loud;
+      }
+    }
+    ASSERT_GE(first, 0) << "no audible narration";
+    EXPECT_GT(p->audio->rms_dbfs, -30);
+    double narration_s = (last - first + 1) * p->audio->window_s;
+    EXPECT_GT(loud * p->audio->window_s, 0.6 * narration_s);  // mostly speech, not noise
+    EXPECT_LE(std::abs(p->video->duration_s - narration_s), 0.2 * narration_s)
+        << "video " << p->video->duration_s << " s, narration " << narration_s << " s";
+  }
+  auto qa = ReadJsonFile(out + "/qa.json", "qa", 1 << 20);
+  ASSERT_TRUE(qa);
+  EXPECT_EQ((*qa)["passed"], true);
+}
+
+TEST_F(CliTest, ShowListAndConfig) {
+  auto r = Aiprod({"config", "show", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = Json::parse(r.out);
+  EXPECT_EQ(j["render.crf"], 23);
+  EXPECT_EQ(j["signing_secret"], "<unset>");
+  auto v = Aiprod({"--version"});
+  EXPECT_EQ(v.exit_code, 0);
+  EXPECT_NE(v.out.find("aiprod "), std::string::npos);
+  auto m = Aiprod({"migrate", "--db", Db(), "--json"});
+  ASSERT_EQ(m.exit_code, 0) << m.err;
+  EXPECT_GE(Json::parse(m.out)["schema_version"].get<int>(), 1);
+  auto missing = Aiprod({"jobs", "show", "01890000-0000-7000-8000-000000000000", "--db", Db()});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("not_found"), std::string::npos);
+  for (auto cmd : {"run", "resume", "jobs", "render", "migrate", "worker"}) {
+    auto h = Aiprod({cmd, "--help"});
+    EXPECT_EQ(h.exit_code, 0) << cmd;
+    EXPECT_NE(h.out.find("Usage"), std::string::npos) << cmd;
+  }
+}
+
+struct BadInput {
+  const char* name;
+  std::string brief;  // file content; empty means "no such file"
+  std::vector<std::string> extra;
+  const char* expect;  // in stderr
+};
+
+class CliBadInput : public CliTest, public ::testing::WithParamInterface<BadInput> {};
+
+TEST_P(CliBadInput, ExitsTwoNamingTheFieldAndCreatesNoJob) {
+  const BadInput& p = GetParam();
+  std::string path = p.brief.empty() ? dir_.File("missing.json") : WriteBrief("b.json", p.brief);
+  std::vector<std::string> args = {"run", path, "--out", dir_.File("out"), "--db", Db()};
+  args.insert(args.end(), p.extra.begin(), p.extra.end());
+  auto r = Aiprod(args);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find(p.expect), std::string::npos) << r.err;
+  EXPECT_EQ(JobCount(), 0u);
+  EXPECT_FALSE(std::filesystem::exists(dir_.File("out")));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, CliBadInput,
+    ::testing::Values(
+        BadInput{"missing_file", "", {}, "no such file"},
+        BadInput{"empty_content", R"({"content": ""})", {}, "content: must not be empty"},
+        BadInput{"no_content", R"({"preset": "explainer"})", {}, "content: is required"},
+        BadInput{"too_long", R"({"content": ")" + std::string(10'001, 'a') + R"("})", {},
+                 "content: is 10001 characters long; the limit is 10000"},
+        BadInput{"bad_preset", R"({"content": "Hi.", "preset": "viral"})", {},
+                 "preset: unknown preset"},
+        BadInput{"bad_lang", R"({"content": "Hi.", "lang": "klingon"})", {},
+                 "lang: unknown language code"},
+        BadInput{"bad_utf8", "{\"content\": \"caf\xe9\"}", {}, "not valid JSON"},
+        BadInput{"duplicate", R"({"content": "a", "content": "b"})", {}, "content: duplicate"},
+        BadInput{"absurd", R"({"content": "Hi.", "duration_hint_s": 1e9})", {},
+                 "duration_hint_s: must be between"},
+        BadInput{"brand_missing", R"({"content": "Hi."})", {"--brand", "/nonexistent/kit.json"},
+                 "no such file"},
+        BadInput{"brand_broken", R"({"content": "Hi."})", {"--brand", "/etc/hostname"},
+                 "brand kit is not valid JSON"}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+TEST_F(CliTest, RenderCommandDrawsAManifest) {
+  std::string manifest = WriteBrief("m.json", R"({
+    "manifest_version": 1, "canvas": {"width": 320, "height": 180, "fps": 25},
+    "scenes": [{"duration_s": 1, "background": {"type": "solid", "color": "#0d47a1"},
+                "layers": [{"type": "text", "text": "Hi", "baseline_y": 100}]}]})");
+  auto r = Aiprod({"render", manifest, "-o", dir_.File("m.mp4"), "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto p = ProbeMedia(dir_.File("m.mp4"));
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->video->width, 320);
+  EXPECT_EQ(p->video->frames, 25);
+  auto bad = Aiprod({"render", WriteBrief("bad.json", R"({"manifest_version": 1, "scenes": [
+    {"duration_s": 90}]})"), "-o", dir_.File("bad.mp4")});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("scenes[0].duration_s: must be between 0.5 and 60"), std::string::npos)
+      << bad.err;
+  EXPECT_FALSE(std::filesystem::exists(dir_.File("bad.mp4")));
+}
+
+TEST_F(CliTest, ReviewHoldsTheJobUntilApproved) {
+  std::string brief = WriteBrief("b.json", R"({"content": "Short and sweet.", "preset": "announcement"})");
+  auto r = Aiprod({"run", brief, "--out", dir_.File("out"), "--db", Db(), "--review", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = Json::parse(r.out);
+  EXPECT_EQ(j["state"], "awaiting_approval");
+  std::string id = j["job_id"];
+  auto a = Aiprod({"approve", id, "--db", Db()});
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  auto done = Aiprod({"resume", id, "--db", Db(), "--json"});
+  ASSERT_EQ(done.exit_code, 0) << done.err;
+  EXPECT_EQ(Json::parse(done.out)["state"], "delivered");
+  auto again = Aiprod({"approve", id, "--db", Db()});
+  EXPECT_NE(again.exit_code, 0);
+}
+
+}  // namespace
+}  // namespace aiprod

@@ -1,0 +1,259 @@
+// The runner's state machine over a real SQLite store, with scripted stages.
+#include "pipeline/runner.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <map>
+
+#include "core/ids.h"
+#include "testing/temp_dir.h"
+
+namespace aiprod {
+namespace {
+
+using Behaviour = std::function<StageOutcome(const StageContext&, int call)>;
+
+// A stage whose outcome the test scripts; counts its runs.
+class ScriptedStage final : public Stage {
+ public:
+  ScriptedStage(std::string name, JobState state, std::map<std::string, int>& calls,
+                Behaviour behaviour)
+      : name_(std::move(name)), state_(state), calls_(calls), behaviour_(std::move(behaviour)) {}
+  std::string_view Name() const override { return name_; }
+  JobState State() const override { return state_; }
+  StageOutcome Run(const StageContext& ctx) const override {
+    int call = ++calls_[name_];
+    if (behaviour_) return behaviour_(ctx, call);
+    return StageOutcome::Done({{"stage", name_}, {"call", call}});
+  }
+
+ private:
+  std::string name_;
+  JobState state_;
+  std::map<std::string, int>& calls_;
+  Behaviour behaviour_;
+};
+
+constexpr std::pair<const char*, JobState> kStages[] = {
+    {"plan", JobState::kPlanning},        {"localize", JobState::kLocalizing},
+    {"consistency", JobState::kCheckingConsistency}, {"estimate", JobState::kEstimating},
+    {"approve", JobState::kAwaitingApproval}, {"render", JobState::kRendering},
+    {"qa", JobState::kQa},                {"deliver", JobState::kDelivering}};
+
+class RunnerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    config_.data_dir = dir_.path();
+    config_.queue.backoff_base_s = 0;
+    config_.queue.heartbeat_s = 0.05;
+    auto s = OpenStore(dir_.File("aiprod.db"));
+    ASSERT_TRUE(s);
+    store_ = std::move(*s);
+    ASSERT_TRUE(store_->Migrate());
+    services_.config = &config_;
+    services_.clock = &clock_;
+    services_.store = store_.get();
+  }
+
+  std::unique_ptr<Runner> MakeRunner(std::map<std::string, Behaviour> behaviours = {}) {
+    std::vector<std::unique_ptr<Stage>> stages;
+    for (auto [name, state] : kStages) {
+      stages.push_back(std::make_unique<ScriptedStage>(name, state, calls_, behaviours[name]));
+    }
+    return std::make_unique<Runner>(*store_, services_, std::move(stages));
+  }
+
+  std::string NewJobId(int max_attempts = 3) {
+    NewJob nj;
+    nj.id = NewUuidV7(clock_);
+    nj.brief.content = "Hello.";
+    nj.max_attempts = max_attempts;
+    nj.now_ms = clock_.NowMs();
+    auto j = store_->CreateJob(nj);
+    EXPECT_TRUE(j);
+    return j->id;
+  }
+
+  int Events(const std::string& id, const std::string& type, const std::string& stage = "") {
+    int n = 0;
+    auto events = store_->ListEvents(id);
+    for (const auto& e : *events) {
+      if (e.type == type && (stage.empty() || e.data.value("stage", std::string()) == stage)) ++n;
+    }
+    return n;
+  }
+
+  testing::TempDir dir_;
+  Config config_;
+  SystemClock clock_;
+  std::unique_ptr<Store> store_;
+  PipelineServices services_;
+  std::map<std::string, int> calls_;
+};
+
+TEST_F(RunnerTest, RunsEveryStageOnceAndDelivers) {
+  auto runner = MakeRunner();
+  std::string id = NewJobId();
+  auto s = runner->RunJob(id);
+  ASSERT_TRUE(s) << s.error().ToString();
+  EXPECT_EQ(*s, JobState::kDelivered);
+  for (auto [name, state] : kStages) {
+    EXPECT_EQ(calls_[name], 1) << name;
+    EXPECT_EQ(Events(id, "stage_started", name), 1) << name;
+    auto cp = store_->GetCheckpoint(id, name);
+    ASSERT_TRUE(cp && *cp) << name;
+    EXPECT_EQ((**cp)["stage"], name);
+  }
+  Job job = *store_->GetJob(id);
+  EXPECT_TRUE(job.lease_owner.empty());
+  EXPECT_FALSE(job.run_after_ms);
+  // One state_changed event per transition: queued->planning ... delivering->delivered.
+  EXPECT_EQ(Events(id, "state_changed"), 9);
+}
+
+TEST_F(RunnerTest, TransientFailureRetriesThenSucceeds) {
+  auto runner = MakeRunner({{"render", [](const StageContext&, int call) {
+                               if (call == 1) {
+                                 return StageOutcome::FromError(
+                                     {ErrorCode::kUnavailable, "encoder busy", ""});
+                               }
+                               return StageOutcome::Done({});
+                             }}});
+  std::string id = NewJobId();
+  EXPECT_EQ(*runner->RunJob(id), JobState::kRendering);  // parked for its retry
+  EXPECT_EQ(Events(id, "retry_scheduled"), 1);
+  Job job = *store_->GetJob(id);
+  EXPECT_EQ(job.attempts, 1);
+  EXPECT_NE(job.error.find("encoder busy"), std::string::npos);
+  EXPECT_EQ(*runner->RunJob(id), JobState::kDelivered);
+  EXPECT_EQ(calls_["render"], 2);
+  EXPECT_EQ(calls_["plan"], 1);
+}
+
+TEST_F(RunnerTest, RetriesExhaustedMeansDead) {
+  auto runner = MakeRunner({{"qa", [](const StageContext&, int) {
+                               return StageOutcome::FromError({ErrorCode::kIo, "disk", ""});
+                             }}});
+  std::string id = NewJobId(2);
+  runner->RunJob(id);
+  EXPECT_EQ(*runner->RunJob(id), JobState::kDead);
+  Job job = *store_->GetJob(id);
+  EXPECT_EQ(job.state, JobState::kDead);
+  EXPECT_NE(job.error.find("disk"), std::string::npos);
+  EXPECT_FALSE(store_->Claim({"x", clock_.NowMs() + 10'000'000, 1000, {}}).value());
+}
+
+TEST_F(RunnerTest, PermanentFailureFailsWithTheReason) {
+  auto runner = MakeRunner({{"plan", [](const StageContext&, int) {
+                               return StageOutcome::FromError(
+                                   {ErrorCode::kInvalidInput, "too long", "content"});
+                             }}});
+  std::string id = NewJobId();
+  EXPECT_EQ(*runner->RunJob(id), JobState::kFailed);
+  EXPECT_EQ(store_->GetJob(id)->error, "content: too long");
+  EXPECT_EQ(calls_["localize"], 0);
+}
+
+TEST_F(RunnerTest, ReviewParksUntilApproved) {
+  auto runner = MakeRunner({{"approve", [](const StageContext& ctx, int) {
+                               if (!ctx.job.approved) {
+                                 StageOutcome o;
+                                 o.kind = StageOutcome::Kind::kNeedsApproval;
+                                 return o;
+                               }
+                               return StageOutcome::Done({});
+                             }}});
+  std::string id = NewJobId();
+  EXPECT_EQ(*runner->RunJob(id), JobState::kAwaitingApproval);
+  EXPECT_EQ(*runner->RunJob(id), JobState::kAwaitingApproval);  // still parked
+  EXPECT_EQ(calls_["render"], 0);
+  JobTransition approve{JobState::kAwaitingApproval, JobState::kAwaitingApproval, "approved"};
+  approve.patch.approved = true;
+  approve.run_after_ms = clock_.NowMs();
+  ASSERT_TRUE(store_->Apply(id, nullptr, approve, clock_.NowMs()));
+  EXPECT_EQ(*runner->RunJob(id), JobState::kDelivered);
+  EXPECT_EQ(calls_["estimate"], 1);
+  EXPECT_EQ(calls_["render"], 1);
+}
+
+TEST_F(RunnerTest, ResumesAfterADeadOwnerWithoutRedoingFinishedStages) {
+  std::string id = NewJobId();
+  // A worker on this host claimed the job, finished plan and localize, then died.
+  char host[256] = {0};
+  gethostname(host, sizeof host - 1);
+  std::string dead_owner = std::string(host) + ":2147483000:dead";
+  auto lease = store_->Claim({dead_owner, clock_.NowMs(), 3'600'000, id});
+  ASSERT_TRUE(lease && *lease);
+  ASSERT_TRUE(store_->Apply(id, &**lease, {JobState::kQueued, JobState::kPlanning}, clock_.NowMs()));
+  for (int i = 0; i < 2; ++i) {
+    JobTransition t{kStages[i].second, kStages[i + 1].second};
+    t.checkpoint_stage = kStages[i].first;
+    t.checkpoint = Json::object();
+    t.run_after_ms = clock_.NowMs();
+    ASSERT_TRUE(store_->Apply(id, &**lease, t, clock_.NowMs()));
+  }
+  ASSERT_TRUE(OwnerIsDeadLocalProcess(dead_owner));
+  auto runner = MakeRunner();
+  EXPECT_EQ(*runner->RunJob(id), JobState::kDelivered);
+  EXPECT_EQ(calls_["plan"], 0);
+  EXPECT_EQ(calls_["localize"], 0);
+  EXPECT_EQ(calls_["consistency"], 1);
+  EXPECT_EQ(Events(id, "lease_broken"), 1);
+  EXPECT_EQ(store_->GetJob(id)->attempts, 1);
+}
+
+TEST_F(RunnerTest, ALiveOwnerIsNotDisturbed) {
+  std::string id = NewJobId();
+  auto lease = store_->Claim({WorkerIdentity(), clock_.NowMs(), 3'600'000, id});
+  ASSERT_TRUE(lease && *lease);
+  auto runner = MakeRunner();
+  auto r = runner->RunJob(id);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(calls_["plan"], 0);
+}
+
+TEST_F(RunnerTest, LostLeaseStopsWritesFromTheOldOwner) {
+  std::string id = NewJobId();
+  Store* store = store_.get();
+  const Clock* clock = &clock_;
+  auto runner = MakeRunner({{"render", [store, clock, id](const StageContext& ctx, int) {
+                               // Another worker takes the job over while this one renders.
+                               Job job = *store->GetJob(id);
+                               EXPECT_TRUE(store->BreakLease(id, job.lease_epoch, clock->NowMs()));
+                               EXPECT_TRUE(store->Claim({"other", clock->NowMs(), 60'000, id}));
+                               for (int i = 0; i < 200 && !ctx.cancel; ++i) usleep(5000);
+                               EXPECT_TRUE(ctx.cancel.load());  // heartbeat noticed
+                               return StageOutcome::Done({{"from", "old owner"}});
+                             }}});
+  auto r = runner->RunJob(id);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kLeaseLost);
+  Job job = *store_->GetJob(id);
+  EXPECT_EQ(job.state, JobState::kRendering);
+  EXPECT_EQ(job.lease_owner, "other");
+  EXPECT_FALSE(*store_->GetCheckpoint(id, "render"));
+}
+
+TEST_F(RunnerTest, StopRequestLeavesTheJobResumable) {
+  Runner* self = nullptr;
+  auto runner = MakeRunner({{"estimate", [&self](const StageContext&, int) {
+                               self->RequestStop();
+                               return StageOutcome::Done({});
+                             }}});
+  self = runner.get();
+  std::string id = NewJobId();
+  auto r = runner->RunJob(id);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kCancelled);
+  Job job = *store_->GetJob(id);
+  EXPECT_EQ(job.state, JobState::kAwaitingApproval);  // estimate's result was kept
+  EXPECT_TRUE(job.lease_owner.empty());
+  auto fresh = MakeRunner();
+  EXPECT_EQ(*fresh->RunJob(id), JobState::kDelivered);
+  EXPECT_EQ(calls_["estimate"], 1);
+}
+
+}  // namespace
+}  // namespace aiprod
