@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "pipeline/stages/stages.h"
+#include "providers/translate/apertium.h"
 
 namespace aiprod::cli {
 
@@ -51,11 +52,17 @@ Runner& App::runner() {
     services_.clock = &clock_;
     services_.brands = brands_.get();
     services_.store = store_.get();
+    services_.translator = &translator();
     services_.log = *log_;
     services_.cores = std::max(1u, std::thread::hardware_concurrency());
     runner_ = std::make_unique<Runner>(*store_, services_, DefaultStages());
   }
   return *runner_;
+}
+
+const Translator& App::translator() {
+  if (!translator_) translator_ = std::make_unique<ApertiumTranslator>();
+  return *translator_;
 }
 
 int ReportError(const Error& e, bool json) {

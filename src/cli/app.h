@@ -12,6 +12,7 @@
 #include "core/log.h"
 #include "creative/brand_source.h"
 #include "pipeline/runner.h"
+#include "providers/translate/translator.h"
 #include "store/store.h"
 
 namespace aiprod::cli {
@@ -36,6 +37,7 @@ class App {
   Logger& log() { return *log_; }
   const Clock& clock() const { return clock_; }
   Runner& runner();  // built on first use
+  const Translator& translator();
 
  private:
   GlobalOptions options_;
@@ -44,6 +46,7 @@ class App {
   SystemClock clock_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<BrandSource> brands_;
+  std::unique_ptr<Translator> translator_;
   PipelineServices services_;
   std::unique_ptr<Runner> runner_;
 };

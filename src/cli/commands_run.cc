@@ -98,6 +98,11 @@ int Run(GlobalOptions& g, const std::string& brief_path, const std::string& out_
   auto brief = BriefFromJson(*json, limits);
   if (!brief) return ReportError(brief.error(), g.json);
   if (review) brief->review = true;
+  // An unreachable language is bad input: refuse it before a job exists.
+  for (const auto& lang : brief->target_langs) {
+    auto route = FindRoute(app.translator().DirectPairs(), brief->lang, lang);
+    if (!route) return ReportError(route.error(), g.json);
+  }
   Json options = Json::object();
   if (!out_dir.empty()) {
     options["output_dir"] = std::filesystem::absolute(out_dir).lexically_normal().string();

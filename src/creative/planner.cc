@@ -112,6 +112,24 @@ bool IsCallToAction(const std::string& sentence) {
   return In(first, kCtaVerbs);
 }
 
+Status RetimeScenes(Manifest& m, const PresetStyle& style, const PlannerConfig& config,
+                    const SpeechTimer& timer) {
+  for (size_t i = 0; i < m.scenes.size(); ++i) {
+    Scene& scene = m.scenes[i];
+    double t_in = i == 0 ? 0 : scene.transition.duration_s;
+    double next_t = i + 1 < m.scenes.size() ? m.scenes[i + 1].transition.duration_s : 0;
+    double speech = 0;
+    if (scene.narration) {
+      AIPROD_ASSIGN(speech, timer(scene.narration->text, m.lang));
+      scene.narration->start_s = t_in + style.lead_s;
+    }
+    double d = std::max(config.min_scene_s,
+                        t_in + style.lead_s + speech + std::max(style.tail_s, next_t));
+    scene.duration_s = std::round(d * 1000) / 1000;
+  }
+  return {};
+}
+
 DeterministicPlanner::DeterministicPlanner(PlannerConfig config, SpeechTimer timer,
                                            ManifestLimits limits)
     : config_(config), timer_(std::move(timer)), limits_(limits) {}
@@ -172,15 +190,9 @@ Result<Manifest> DeterministicPlanner::Plan(const Brief& brief) const {
     Scene scene;
     scene.id = "s" + std::to_string(i + 1);
     scene.transition = i == 0 ? Transition{} : style.transition;
-    double t_in = scene.transition.duration_s;
     std::string narration;
     for (const auto& s : g.sentences) narration += (narration.empty() ? "" : " ") + s;
-    scene.narration = Narration{narration, t_in + style.lead_s};
-    double next_t = i + 1 < groups.size() ? style.transition.duration_s : 0;
-    // The next scene fades in over this one's last moments: keep that after the speech.
-    scene.duration_s = std::max(config_.min_scene_s, t_in + style.lead_s + g.speech_s +
-                                                         std::max(style.tail_s, next_t));
-    scene.duration_s = std::round(scene.duration_s * 1000) / 1000;
+    scene.narration = Narration{narration, 0};
     bool is_cta = cta && i + 1 == groups.size();
     Layer layer;
     layer.kind = Layer::Kind::kText;
@@ -189,6 +201,7 @@ Result<Manifest> DeterministicPlanner::Plan(const Brief& brief) const {
     scene.layers.push_back(std::move(layer));
     m.scenes.push_back(std::move(scene));
   }
+  AIPROD_TRY(RetimeScenes(m, style, config_, timer_));
   return m;
 }
 

@@ -47,6 +47,13 @@ class DeterministicPlanner final : public Planner {
   ManifestLimits limits_;
 };
 
+// Sets every scene's duration from its narration's speaking time (measured by
+// `timer` in the manifest's language): fade in, lead-in, speech, and a tail
+// long enough for the next scene's fade. Used after planning and after
+// translation, whose narration may run longer or shorter.
+Status RetimeScenes(Manifest& m, const PresetStyle& style, const PlannerConfig& config,
+                    const SpeechTimer& timer);
+
 // The short on-screen phrase for a sentence: its first clause, at most
 // `max_words` words, without trailing filler words or punctuation.
 std::string KeyPhrase(const std::string& sentence, int max_words);

@@ -10,7 +10,7 @@ const std::vector<Language>& AllLanguages() {
       {"cs", "Czech", "cs", false, ""},        {"da", "Danish", "da", false, ""},
       {"de", "German", "de", false, ""},       {"el", "Greek", "el", false, ""},
       {"en", "English", "en", false, "eng"},   {"es", "Spanish", "es", false, "spa"},
-      {"fi", "Finnish", "fi", false, ""},      {"fr", "French", "fr-fr", false, "fra"},
+      {"fi", "Finnish", "fi", false, ""},      {"fr", "French", "fr", false, "fra"},
       {"he", "Hebrew", "he", true, ""},        {"hi", "Hindi", "hi", false, ""},
       {"hu", "Hungarian", "hu", false, ""},    {"it", "Italian", "it", false, ""},
       {"ja", "Japanese", "ja", false, ""},     {"ko", "Korean", "ko", false, ""},

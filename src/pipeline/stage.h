@@ -15,6 +15,7 @@
 #include "core/log.h"
 #include "creative/brand_source.h"
 #include "model/job.h"
+#include "providers/translate/translator.h"
 #include "store/store.h"
 
 namespace aiprod {
@@ -25,6 +26,7 @@ struct PipelineServices {
   const Clock* clock = nullptr;
   const BrandSource* brands = nullptr;
   Store* store = nullptr;
+  const Translator* translator = nullptr;
   Logger log = Logger::Null();
   unsigned cores = 1;
 };

@@ -48,7 +48,7 @@ TEST_F(CliTest, CoffeeBriefBecomesCheckedVideos) {
   auto j = Json::parse(r.out);
   EXPECT_EQ(j["state"], "delivered");
   EXPECT_EQ(j["job_id"].get<std::string>().size(), 36u);
-  ASSERT_EQ(j["artifacts"].size(), 2u);  // en x {16:9, 9:16}; es awaits translation
+  ASSERT_EQ(j["artifacts"].size(), 4u);  // {en, es} x {16:9, 9:16}
   EXPECT_TRUE(std::filesystem::exists(out + "/manifest.json"));
   EXPECT_TRUE(std::filesystem::exists(out + "/qa.json"));
 
@@ -152,6 +152,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{"duplicate", R"({"content": "a", "content": "b"})", {}, "content: duplicate"},
         BadInput{"absurd", R"({"content": "Hi.", "duration_hint_s": 1e9})", {},
                  "duration_hint_s: must be between"},
+        BadInput{"no_route", R"({"content": "Hi.", "target_langs": ["en", "ja"]})", {},
+                 "no translation route from 'en' to 'ja'"},
         BadInput{"brand_missing", R"({"content": "Hi."})", {"--brand", "/nonexistent/kit.json"},
                  "no such file"},
         BadInput{"brand_broken", R"({"content": "Hi."})", {"--brand", "/etc/hostname"},

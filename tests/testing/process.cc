@@ -6,10 +6,8 @@
 #include <unistd.h>
 
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 
-#include "core/ids.h"
+#include "core/subprocess.h"
 
 extern char** environ;
 
@@ -21,13 +19,6 @@ std::vector<char*> CStrings(std::vector<std::string>& v) {
   for (auto& s : v) out.push_back(s.data());
   out.push_back(nullptr);
   return out;
-}
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 }  // namespace
@@ -63,16 +54,18 @@ int WaitProcess(pid_t pid) {
 
 ProcessResult RunProcess(const std::vector<std::string>& argv,
                          const std::vector<std::string>& env) {
-  const char* tmp = std::getenv("TMPDIR");
-  std::string base = std::string(tmp && *tmp ? tmp : "/tmp") + "/aiprod-proc-" + RandomHex(6);
+  SubprocessOptions options;
+  options.extra_env = env;
+  options.timeout_s = 600;
   ProcessResult r;
-  pid_t pid = StartProcess(argv, base + ".out", base + ".err", env);
-  if (pid < 0) return r;
-  r.exit_code = WaitProcess(pid);
-  r.out = Slurp(base + ".out");
-  r.err = Slurp(base + ".err");
-  std::remove((base + ".out").c_str());
-  std::remove((base + ".err").c_str());
+  auto done = RunSubprocess(argv, options);
+  if (!done) {
+    r.err = done.error().ToString();
+    return r;
+  }
+  r.exit_code = done->exit_code;
+  r.out = std::move(done->out);
+  r.err = std::move(done->err);
   return r;
 }
 

@@ -1,4 +1,6 @@
+#include "model/language.h"
 #include "pipeline/runner.h"
+#include "render/renderer.h"
 #include "pipeline/stages/stages.h"
 
 namespace aiprod {
@@ -8,6 +10,27 @@ Result<ProductionManifest> JobManifest(const Job& job) {
     return Fail(ErrorCode::kInternal, "job " + job.id + " has no production manifest yet");
   }
   return ProductionManifestFromJson(job.production_manifest);
+}
+
+Result<BrandKit> ResolveBrandKit(const StageContext& ctx, std::string* note) {
+  const Job& job = ctx.job;
+  if (job.options.contains("brand_kit")) return BrandKitFromJson(job.options["brand_kit"]);
+  if (job.brief.brand_id.empty()) return DefaultBrandKit();
+  auto found = ctx.services.brands->Find(job.brief.brand_id);
+  if (!found && found.error().code == ErrorCode::kNotFound &&
+      ctx.services.config->unknown_brand == "default") {
+    *note = "brand '" + job.brief.brand_id + "' is not registered; the default kit was used";
+    return DefaultBrandKit();
+  }
+  return found;
+}
+
+SpeechTimer VoiceTimer(const RenderConfig& rc) {
+  return [rc](const std::string& text, const std::string& lang) {
+    const Language* l = FindLanguage(lang);
+    return SpeechDurationS(
+        {text, l ? std::string(l->voice) : lang, rc.voice_rate_wpm, rc.voice_pitch});
+  };
 }
 
 std::string AspectSlug(const std::string& aspect) {

@@ -14,35 +14,19 @@ class ConsistencyStage final : public Stage {
   StageOutcome Run(const StageContext& ctx) const override {
     auto pm = JobManifest(ctx.job);
     if (!pm) return StageOutcome::FromError(pm.error());
-    const std::string& brand_id = ctx.job.brief.brand_id;
-    BrandKit kit = DefaultBrandKit();
     std::string note;
-    if (ctx.job.options.contains("brand_kit")) {
-      // A kit given with the request (`aiprod run --brand FILE`) travels with the job.
-      auto given = BrandKitFromJson(ctx.job.options["brand_kit"]);
-      if (!given) return StageOutcome::FromError(given.error());
-      kit = *given;
-    } else if (!brand_id.empty()) {
-      auto found = ctx.services.brands->Find(brand_id);
-      if (found) {
-        kit = *found;
-      } else if (found.error().code == ErrorCode::kNotFound &&
-                 ctx.services.config->unknown_brand == "default") {
-        note = "brand '" + brand_id + "' is not registered; the default kit was used";
-        ctx.log.Warn(note);
-      } else {
-        return StageOutcome::FromError(found.error());
-      }
-    }
+    auto kit = ResolveBrandKit(ctx, &note);
+    if (!kit) return StageOutcome::FromError(kit.error());
+    if (!note.empty()) ctx.log.Warn(note);
     Json variants = Json::array();
     Json banned = Json::array();
     for (auto& v : pm->variants) {
-      BrandApplication applied = ApplyBrand(v, kit);
+      BrandApplication applied = ApplyBrand(v, *kit);
       variants.push_back(applied.markers);
       for (const auto& w : applied.banned_found) banned.push_back(w);
     }
     if (!banned.empty()) ctx.log.Warn("banned words in the brief", {{"words", banned}});
-    Json markers = {{"brand_id", kit.brand_id}, {"variants", variants}};
+    Json markers = {{"brand_id", kit->brand_id}, {"variants", variants}};
     if (!note.empty()) markers["note"] = note;
     Json j = ProductionManifestToJson(*pm);
     JobPatch patch;

@@ -3,7 +3,6 @@
 #include "creative/planner.h"
 #include "model/language.h"
 #include "pipeline/stages/stages.h"
-#include "render/renderer.h"
 
 namespace aiprod {
 namespace {
@@ -16,11 +15,7 @@ class PlanStage final : public Stage {
   StageOutcome Run(const StageContext& ctx) const override {
     const Config& config = *ctx.services.config;
     const RenderConfig& rc = config.render;
-    SpeechTimer timer = [&rc](const std::string& text, const std::string& lang) {
-      const Language* l = FindLanguage(lang);
-      return SpeechDurationS(
-          {text, l ? std::string(l->voice) : lang, rc.voice_rate_wpm, rc.voice_pitch});
-    };
+    SpeechTimer timer = VoiceTimer(rc);
     ManifestLimits limits;
     limits.max_scenes = static_cast<size_t>(config.limits.max_scenes);
     limits.max_total_s = rc.max_duration_s;

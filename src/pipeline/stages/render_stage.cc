@@ -1,6 +1,7 @@
 // render: every language variant x aspect ratio -> an MP4 in the job's work
 // directory. Files are written atomically, so a crash mid-render leaves no
 // half file and the re-run simply renders again.
+#include <cmath>
 #include <filesystem>
 
 #include "core/files.h"
@@ -9,6 +10,25 @@
 
 namespace aiprod {
 namespace {
+
+// A manifest whose layers are all placed by role adapts to any frame: give it
+// a canvas of the rendition's own shape instead of letterboxing the 16:9 one.
+// Manifests with absolute positions keep their canvas (scaled and centred).
+Manifest ForRendition(const Manifest& m, int width, int height) {
+  for (const auto& s : m.scenes) {
+    for (const auto& l : s.layers) {
+      if (l.kind != Layer::Kind::kText || l.text.box || l.text.baseline_y) return m;
+    }
+  }
+  // The short side keeps its length in canvas units, so text sizes stay put.
+  Manifest adapted = m;
+  int short_side = std::min(m.canvas.width, m.canvas.height);
+  double ratio = static_cast<double>(std::max(width, height)) / std::min(width, height);
+  int long_side = static_cast<int>(std::lround(short_side * ratio));
+  adapted.canvas.width = width >= height ? long_side : short_side;
+  adapted.canvas.height = width >= height ? short_side : long_side;
+  return adapted;
+}
 
 class RenderStage final : public Stage {
  public:
@@ -34,7 +54,8 @@ class RenderStage final : public Stage {
         auto progress = [&](double f) {
           ctx.progress((static_cast<double>(done) + f) / static_cast<double>(total));
         };
-        auto r = RenderVideo(variant, *settings, path, progress, &ctx.cancel);
+        Manifest drawn = ForRendition(variant, settings->width, settings->height);
+        auto r = RenderVideo(drawn, *settings, path, progress, &ctx.cancel);
         if (!r) {
           Error e = r.error();
           e.message = variant.lang + " " + aspect + ": " + e.message;

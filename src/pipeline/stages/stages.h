@@ -3,6 +3,7 @@
 
 #include <memory>
 
+#include "creative/planner.h"
 #include "model/manifest.h"
 #include "pipeline/stage.h"
 
@@ -19,6 +20,14 @@ std::unique_ptr<Stage> MakeDeliverStage();
 
 // Reads the job's production manifest (set by the plan stage onwards).
 Result<ProductionManifest> JobManifest(const Job& job);
+// The job's brand kit: the one sent with the request, else the registered kit
+// named by brand_id, else the default (when `unknown_brand` allows). `note`
+// says when the default stood in for an unregistered brand.
+Result<BrandKit> ResolveBrandKit(const StageContext& ctx, std::string* note);
+
+// Measures speaking time with the configured espeak-ng voice of each language.
+SpeechTimer VoiceTimer(const RenderConfig& config);
+
 // "16:9" -> "16x9", for file names.
 std::string AspectSlug(const std::string& aspect);
 
