@@ -24,47 +24,18 @@ Status InsertEvent(SqlConnection& c, const std::string& job_id, const std::strin
 
 }  // namespace
 
-SqlStore::SqlStore(SqlDialect dialect, std::string engine, ConnectionFactory factory,
-                   size_t max_idle)
-    : dialect_(dialect), engine_(std::move(engine)), factory_(std::move(factory)),
-      max_idle_(max_idle) {}
-
-SqlStore::Conn::~Conn() {
-  if (!c_ || !store_) return;
-  if (!c_->Healthy()) return;
-  std::lock_guard lock(store_->mu_);
-  if (store_->idle_.size() < store_->max_idle_) store_->idle_.push_back(std::move(c_));
-}
-
-Result<SqlStore::Conn> SqlStore::Acquire() {
-  {
-    std::lock_guard lock(mu_);
-    if (!idle_.empty()) {
-      auto c = std::move(idle_.back());
-      idle_.pop_back();
-      return Conn(this, std::move(c));
-    }
-  }
-  AIPROD_ASSIGN(auto c, factory_());
-  return Conn(this, std::move(c));
-}
-
-std::string SqlStore::ForUpdate() const {
-  return dialect_ == SqlDialect::kPostgres ? " FOR UPDATE" : "";
-}
-
 Status SqlStore::Migrate() {
-  AIPROD_ASSIGN(auto c, Acquire());
-  return ApplyMigrations(*c, dialect_, SystemClock().NowMs());
+  AIPROD_ASSIGN(auto c, pool_->Acquire());
+  return ApplyMigrations(*c, pool_->dialect(), SystemClock().NowMs());
 }
 
 Result<int> SqlStore::SchemaVersion() {
-  AIPROD_ASSIGN(auto c, Acquire());
+  AIPROD_ASSIGN(auto c, pool_->Acquire());
   return CurrentSchemaVersion(*c);
 }
 
 int SqlStore::LatestSchemaVersion() const {
-  const auto& list = MigrationsFor(dialect_);
+  const auto& list = MigrationsFor(pool_->dialect());
   return list.empty() ? 0 : list.back().version;
 }
 
@@ -76,7 +47,7 @@ Result<Job> SqlStore::LoadJob(SqlConnection& c, const std::string& id) {
 }
 
 Result<Job> SqlStore::CreateJob(const NewJob& nj) {
-  AIPROD_ASSIGN(auto c, Acquire());
+  AIPROD_ASSIGN(auto c, pool_->Acquire());
   AIPROD_ASSIGN(auto tx, SqlTransaction::Begin(*c));
   const Brief& b = nj.brief;
   SqlValue hint = std::monostate{};
@@ -101,12 +72,12 @@ Result<Job> SqlStore::CreateJob(const NewJob& nj) {
 }
 
 Result<Job> SqlStore::GetJob(const std::string& id) {
-  AIPROD_ASSIGN(auto c, Acquire());
+  AIPROD_ASSIGN(auto c, pool_->Acquire());
   return LoadJob(*c, id);
 }
 
 Result<std::vector<Job>> SqlStore::ListJobs(const JobFilter& f) {
-  AIPROD_ASSIGN(auto c, Acquire());
+  AIPROD_ASSIGN(auto c, pool_->Acquire());
   std::string sql = std::string("SELECT ") + kJobColumns + " FROM jobs WHERE id > ?";
   std::vector<SqlValue> params = {f.after_id};
   if (f.state) {
@@ -129,7 +100,7 @@ Result<std::vector<Job>> SqlStore::ListJobs(const JobFilter& f) {
 }
 
 Result<std::vector<JobEvent>> SqlStore::ListEvents(const std::string& job_id) {
-  AIPROD_ASSIGN(auto c, Acquire());
+  AIPROD_ASSIGN(auto c, pool_->Acquire());
   AIPROD_ASSIGN(auto rows, c->Query("SELECT id, job_id, event_type, from_state, to_state, "
                                     "event_data, created_at FROM job_events WHERE job_id = ? "
                                     "ORDER BY id",
@@ -141,7 +112,7 @@ Result<std::vector<JobEvent>> SqlStore::ListEvents(const std::string& job_id) {
 
 Result<std::optional<Json>> SqlStore::GetCheckpoint(const std::string& job_id,
                                                     const std::string& stage) {
-  AIPROD_ASSIGN(auto c, Acquire());
+  AIPROD_ASSIGN(auto c, pool_->Acquire());
   AIPROD_ASSIGN(auto rows, c->Query("SELECT output FROM checkpoints WHERE job_id = ? AND stage = ?",
                                     {job_id, stage}));
   if (rows.empty()) return std::optional<Json>();
@@ -153,7 +124,7 @@ Result<std::optional<Json>> SqlStore::GetCheckpoint(const std::string& job_id,
 }
 
 Result<std::optional<Lease>> SqlStore::Claim(const ClaimRequest& r) {
-  AIPROD_ASSIGN(auto c, Acquire());
+  AIPROD_ASSIGN(auto c, pool_->Acquire());
   AIPROD_ASSIGN(auto tx, SqlTransaction::Begin(*c));
   std::string sql =
       "SELECT id, state, lease_owner FROM jobs WHERE run_after IS NOT NULL AND run_after <= ? "
@@ -164,7 +135,7 @@ Result<std::optional<Lease>> SqlStore::Claim(const ClaimRequest& r) {
     params.emplace_back(*r.job_id);
   }
   sql += " ORDER BY priority DESC, run_after, id LIMIT 1";
-  if (dialect_ == SqlDialect::kPostgres) sql += " FOR UPDATE SKIP LOCKED";
+  if (pool_->dialect() == SqlDialect::kPostgres) sql += " FOR UPDATE SKIP LOCKED";
   AIPROD_ASSIGN(auto rows, c->Query(sql, params));
   if (rows.empty()) return std::optional<Lease>();
   Lease lease;
@@ -191,9 +162,9 @@ Result<std::optional<Lease>> SqlStore::Claim(const ClaimRequest& r) {
 
 Status SqlStore::CheckFence(SqlConnection& c, const std::string& job_id, const Lease* lease,
                             int64_t now_ms, std::string* state_out) {
-  AIPROD_ASSIGN(auto rows, c.Query("SELECT state, lease_owner, lease_epoch, lease_expires_at "
-                                   "FROM jobs WHERE id = ?" +
-                                       ForUpdate(),
+  AIPROD_ASSIGN(auto rows, c.Query(std::string("SELECT state, lease_owner, lease_epoch, "
+                                               "lease_expires_at FROM jobs WHERE id = ?") +
+                                       pool_->ForUpdate(),
                                    {job_id}));
   if (rows.empty()) return Fail(ErrorCode::kNotFound, "no job with id " + job_id);
   *state_out = rows.Text(0, "state");
@@ -210,7 +181,7 @@ Status SqlStore::CheckFence(SqlConnection& c, const std::string& job_id, const L
 }
 
 Status SqlStore::Renew(Lease& lease, int64_t now_ms, int64_t ttl_ms) {
-  AIPROD_ASSIGN(auto c, Acquire());
+  AIPROD_ASSIGN(auto c, pool_->Acquire());
   AIPROD_ASSIGN(int64_t n,
                 c->Exec("UPDATE jobs SET lease_expires_at = ? WHERE id = ? AND lease_owner = ? "
                         "AND lease_epoch = ?",
@@ -221,7 +192,7 @@ Status SqlStore::Renew(Lease& lease, int64_t now_ms, int64_t ttl_ms) {
 }
 
 Status SqlStore::Release(const Lease& lease, int64_t now_ms) {
-  AIPROD_ASSIGN(auto c, Acquire());
+  AIPROD_ASSIGN(auto c, pool_->Acquire());
   AIPROD_TRY(c->Exec("UPDATE jobs SET lease_owner = NULL, lease_expires_at = NULL, "
                      "updated_at = ? WHERE id = ? AND lease_owner = ? AND lease_epoch = ?",
                      {now_ms, lease.job_id, lease.owner, lease.epoch}));
@@ -229,7 +200,7 @@ Status SqlStore::Release(const Lease& lease, int64_t now_ms) {
 }
 
 Status SqlStore::BreakLease(const std::string& job_id, int64_t epoch, int64_t now_ms) {
-  AIPROD_ASSIGN(auto c, Acquire());
+  AIPROD_ASSIGN(auto c, pool_->Acquire());
   AIPROD_ASSIGN(auto tx, SqlTransaction::Begin(*c));
   AIPROD_ASSIGN(int64_t n, c->Exec("UPDATE jobs SET lease_expires_at = ? WHERE id = ? AND "
                                    "lease_epoch = ? AND lease_owner IS NOT NULL",
@@ -241,7 +212,7 @@ Status SqlStore::BreakLease(const std::string& job_id, int64_t epoch, int64_t no
 
 Status SqlStore::Apply(const std::string& job_id, const Lease* lease, const JobTransition& t,
                        int64_t now_ms) {
-  AIPROD_ASSIGN(auto c, Acquire());
+  AIPROD_ASSIGN(auto c, pool_->Acquire());
   AIPROD_ASSIGN(auto tx, SqlTransaction::Begin(*c));
   std::string state;
   AIPROD_TRY(CheckFence(*c, job_id, lease, now_ms, &state));
@@ -298,7 +269,7 @@ Status SqlStore::Apply(const std::string& job_id, const Lease* lease, const JobT
 
 Status SqlStore::AppendEvent(const std::string& job_id, const Lease* lease,
                              const std::string& type, const Json& data, int64_t now_ms) {
-  AIPROD_ASSIGN(auto c, Acquire());
+  AIPROD_ASSIGN(auto c, pool_->Acquire());
   AIPROD_ASSIGN(auto tx, SqlTransaction::Begin(*c));
   std::string state;
   if (lease) AIPROD_TRY(CheckFence(*c, job_id, lease, now_ms, &state));

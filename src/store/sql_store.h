@@ -1,29 +1,23 @@
 // The Store written once over the SQL seam; engines differ only in the
-// connections they make and their dialect. Holds a small pool of connections
-// so that threads (a worker's heartbeat, the API's handlers) do not contend on one.
+// connections they make and their dialect.
 #pragma once
 
-#include <functional>
-#include <mutex>
-#include <vector>
+#include <memory>
 
-#include "store/migrations.h"
-#include "store/sql.h"
+#include "store/pool.h"
 #include "store/store.h"
 
 namespace aiprod {
 
 class SqlStore final : public Store {
  public:
-  using ConnectionFactory = std::function<Result<std::unique_ptr<SqlConnection>>()>;
-
-  SqlStore(SqlDialect dialect, std::string engine, ConnectionFactory factory,
-           size_t max_idle = 8);
+  explicit SqlStore(std::shared_ptr<ConnectionPool> pool) : pool_(std::move(pool)) {}
 
   Status Migrate() override;
   Result<int> SchemaVersion() override;
   int LatestSchemaVersion() const override;
-  std::string Engine() const override { return engine_; }
+  std::string Engine() const override { return pool_->engine(); }
+  const std::shared_ptr<ConnectionPool>& pool() const { return pool_; }
 
   Result<Job> CreateJob(const NewJob& job) override;
   Result<Job> GetJob(const std::string& id) override;
@@ -43,33 +37,12 @@ class SqlStore final : public Store {
                      const Json& data, int64_t now_ms) override;
 
  private:
-  // A pooled connection, returned to the pool when destroyed (if healthy).
-  class Conn {
-   public:
-    Conn(SqlStore* store, std::unique_ptr<SqlConnection> c) : store_(store), c_(std::move(c)) {}
-    Conn(Conn&&) = default;
-    ~Conn();
-    SqlConnection* operator->() { return c_.get(); }
-    SqlConnection& operator*() { return *c_; }
-
-   private:
-    SqlStore* store_;
-    std::unique_ptr<SqlConnection> c_;
-  };
-
-  Result<Conn> Acquire();
   // Checks that `lease` (or, without one, no live lease) covers the job, inside a transaction.
   Status CheckFence(SqlConnection& c, const std::string& job_id, const Lease* lease,
                     int64_t now_ms, std::string* state_out);
   Result<Job> LoadJob(SqlConnection& c, const std::string& id);
-  std::string ForUpdate() const;
 
-  SqlDialect dialect_;
-  std::string engine_;
-  ConnectionFactory factory_;
-  size_t max_idle_;
-  std::mutex mu_;
-  std::vector<std::unique_ptr<SqlConnection>> idle_;  // guarded by mu_
+  std::shared_ptr<ConnectionPool> pool_;
 };
 
 }  // namespace aiprod

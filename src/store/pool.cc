@@ -1,0 +1,53 @@
+#include "store/pool.h"
+
+#include <filesystem>
+
+#include "core/files.h"
+#include "store/sqlite/sqlite_connection.h"
+
+namespace aiprod {
+
+ConnectionPool::ConnectionPool(SqlDialect dialect, std::string engine, Factory factory,
+                               size_t max_idle)
+    : dialect_(dialect), engine_(std::move(engine)), factory_(std::move(factory)),
+      max_idle_(max_idle) {}
+
+ConnectionPool::Handle::~Handle() {
+  if (!c_ || !pool_ || !c_->Healthy()) return;
+  std::lock_guard lock(pool_->mu_);
+  if (pool_->idle_.size() < pool_->max_idle_) pool_->idle_.push_back(std::move(c_));
+}
+
+Result<ConnectionPool::Handle> ConnectionPool::Acquire() {
+  {
+    std::lock_guard lock(mu_);
+    if (!idle_.empty()) {
+      auto c = std::move(idle_.back());
+      idle_.pop_back();
+      return Handle(this, std::move(c));
+    }
+  }
+  AIPROD_ASSIGN(auto c, factory_());
+  return Handle(this, std::move(c));
+}
+
+Result<std::shared_ptr<ConnectionPool>> OpenPool(const std::string& url) {
+  if (url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+    return Fail(ErrorCode::kInvalidInput,
+                "PostgreSQL is not available in this build yet; use a SQLite path");
+  }
+  std::string path = url.starts_with("sqlite://") ? url.substr(9) : url;
+  if (path.empty()) return Invalid("database", "must name a SQLite file");
+  AIPROD_TRY(MakeDirs(std::filesystem::path(path).parent_path().string()));
+  // Open one connection now so a bad path fails here, not at first use.
+  AIPROD_ASSIGN(auto first, SqliteConnection::Open(path));
+  auto factory = [path]() -> Result<std::unique_ptr<SqlConnection>> {
+    AIPROD_ASSIGN(auto c, SqliteConnection::Open(path));
+    return std::unique_ptr<SqlConnection>(std::move(c));
+  };
+  auto pool = std::make_shared<ConnectionPool>(SqlDialect::kSqlite, "sqlite", std::move(factory));
+  { ConnectionPool::Handle warm(pool.get(), std::move(first)); }  // first goes idle
+  return pool;
+}
+
+}  // namespace aiprod
