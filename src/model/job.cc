@@ -63,6 +63,7 @@ Json JobToJson(const Job& job) {
   j["options"] = job.options;
   j["error"] = job.error.empty() ? Json() : Json(job.error);
   j["attempts"] = job.attempts;
+  if (job.cancel_requested) j["cancel_requested"] = true;
   j["max_attempts"] = job.max_attempts;
   j["lease"] = job.lease_owner.empty()
                    ? Json()

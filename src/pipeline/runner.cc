@@ -40,6 +40,7 @@ class Heartbeat {
             lock.lock();
             if (st) {
               lease.expires_ms = copy.expires_ms;
+              if (copy.cancel_requested) cancel = true;  // a user cancelled the job
             } else if (st.error().code == ErrorCode::kLeaseLost) {
               lost = true;
               cancel = true;
@@ -189,6 +190,14 @@ Result<JobState> Runner::RunLeased(Lease lease, ProgressListener* listener) {
       if (listener) listener->OnStateChange(job, JobState::kDead);
       return JobState::kDead;
     }
+    if (job.cancel_requested) {
+      JobTransition t{job.state, JobState::kCancelled, "state_changed",
+                      {{"reason", "cancel_requested"}}};
+      t.release_lease = true;
+      AIPROD_TRY(store_.Apply(job.id, &lease, t, clock.NowMs()));
+      if (listener) listener->OnStateChange(job, JobState::kCancelled);
+      return JobState::kCancelled;
+    }
     if (job.state == JobState::kQueued) {
       JobState first = stages_.front()->State();
       AIPROD_TRY(store_.Apply(job.id, &lease, {JobState::kQueued, first}, clock.NowMs()));
@@ -227,6 +236,8 @@ Result<JobState> Runner::RunLeased(Lease lease, ProgressListener* listener) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (lost) return Fail(ErrorCode::kLeaseLost, "lease on job " + job.id + " was lost");
     if (out.kind != StageOutcome::Kind::kDone && out.error.code == ErrorCode::kCancelled) {
+      // A user's cancel: loop once more to record it; a shutdown: hand the job back.
+      if (!stop_ && store_.GetJob(job.id).value_or(Job{}).cancel_requested) continue;
       release();
       return Fail(ErrorCode::kCancelled, "stopped during stage " + std::string(stage->Name()));
     }

@@ -7,7 +7,7 @@ const char* const kJobColumns =
     "duration_hint_s, review, webhook_url, production_manifest, consistency_markers, "
     "cost_estimate, render_result, qa_report, approved, approval_timestamp, edits_history, "
     "options, error, attempts, max_attempts, run_after, lease_owner, lease_expires_at, "
-    "lease_epoch, created_at, updated_at";
+    "lease_epoch, cancel_requested, created_at, updated_at";
 
 namespace {
 
@@ -66,6 +66,7 @@ Result<Job> JobFromRow(const SqlRows& rows, size_t i) {
   job.lease_owner = rows.Text(i, "lease_owner");
   job.lease_expires_ms = rows.Int(i, "lease_expires_at");
   job.lease_epoch = rows.Int(i, "lease_epoch");
+  job.cancel_requested = rows.Int(i, "cancel_requested") != 0;
   job.created_at_ms = rows.Int(i, "created_at");
   job.updated_at_ms = rows.Int(i, "updated_at");
   return job;

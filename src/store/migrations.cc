@@ -37,6 +37,7 @@ CREATE TABLE jobs (
   lease_owner TEXT,
   lease_expires_at INTEGER,
   lease_epoch INTEGER NOT NULL DEFAULT 0,
+  cancel_requested INTEGER NOT NULL DEFAULT 0,
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL
 );

@@ -188,6 +188,9 @@ Status SqlStore::Renew(Lease& lease, int64_t now_ms, int64_t ttl_ms) {
                         {now_ms + ttl_ms, lease.job_id, lease.owner, lease.epoch}));
   if (n == 0) return Fail(ErrorCode::kLeaseLost, "lease on job " + lease.job_id + " was lost");
   lease.expires_ms = now_ms + ttl_ms;
+  AIPROD_ASSIGN(auto rows,
+                c->Query("SELECT cancel_requested FROM jobs WHERE id = ?", {lease.job_id}));
+  lease.cancel_requested = rows.Int(0, "cancel_requested") != 0;
   return {};
 }
 
@@ -275,6 +278,62 @@ Status SqlStore::AppendEvent(const std::string& job_id, const Lease* lease,
   if (lease) AIPROD_TRY(CheckFence(*c, job_id, lease, now_ms, &state));
   AIPROD_TRY(InsertEvent(*c, job_id, type, "", "", data, now_ms));
   return tx.Commit();
+}
+
+}  // namespace aiprod
+
+namespace aiprod {
+
+Result<JobState> SqlStore::RequestCancel(const std::string& job_id, const std::string& by,
+                                         int64_t now_ms) {
+  AIPROD_ASSIGN(auto c, pool_->Acquire());
+  AIPROD_ASSIGN(auto tx, SqlTransaction::Begin(*c));
+  AIPROD_ASSIGN(Job job, LoadJob(*c, job_id));
+  if (IsTerminal(job.state)) {
+    return Fail(ErrorCode::kConflict,
+                "job " + job_id + " is " + std::string(StateName(job.state)) + "; nothing to cancel");
+  }
+  bool leased = !job.lease_owner.empty() && job.lease_expires_ms > now_ms;
+  if (leased) {
+    AIPROD_TRY(c->Exec("UPDATE jobs SET cancel_requested = 1, updated_at = ? WHERE id = ?",
+                       {now_ms, job_id}));
+    AIPROD_TRY(InsertEvent(*c, job_id, "cancel_requested", "", "", {{"by", by}}, now_ms));
+    AIPROD_TRY(tx.Commit());
+    return job.state;
+  }
+  AIPROD_TRY(c->Exec("UPDATE jobs SET state = ?, run_after = NULL, cancel_requested = 0, "
+                     "lease_owner = NULL, lease_expires_at = NULL, updated_at = ? WHERE id = ?",
+                     {std::string(StateName(JobState::kCancelled)), now_ms, job_id}));
+  AIPROD_TRY(InsertEvent(*c, job_id, "state_changed", std::string(StateName(job.state)),
+                         "cancelled", {{"by", by}}, now_ms));
+  AIPROD_TRY(tx.Commit());
+  return JobState::kCancelled;
+}
+
+Result<JobState> SqlStore::Retry(const std::string& job_id, const std::string& by,
+                                 int64_t now_ms) {
+  AIPROD_ASSIGN(auto c, pool_->Acquire());
+  AIPROD_ASSIGN(auto tx, SqlTransaction::Begin(*c));
+  AIPROD_ASSIGN(Job job, LoadJob(*c, job_id));
+  if (job.state != JobState::kFailed && job.state != JobState::kQaFailed &&
+      job.state != JobState::kDead) {
+    return Fail(ErrorCode::kConflict, "job " + job_id + " is " +
+                                          std::string(StateName(job.state)) +
+                                          "; only failed, qa_failed or dead jobs can be retried");
+  }
+  // The stage it stopped in is the from_state of the event that ended it.
+  AIPROD_ASSIGN(auto rows, c->Query("SELECT from_state FROM job_events WHERE job_id = ? AND "
+                                    "to_state = ? ORDER BY id DESC LIMIT 1",
+                                    {job_id, std::string(StateName(job.state))}));
+  std::string resume_state = rows.empty() ? "queued" : rows.Text(0, "from_state", "queued");
+  if (job.state == JobState::kQaFailed) resume_state = std::string(StateName(JobState::kRendering));
+  AIPROD_TRY(c->Exec("UPDATE jobs SET state = ?, run_after = ?, attempts = 0, error = NULL, "
+                     "updated_at = ? WHERE id = ?",
+                     {resume_state, now_ms, now_ms, job_id}));
+  AIPROD_TRY(InsertEvent(*c, job_id, "state_changed", std::string(StateName(job.state)),
+                         resume_state, {{"by", by}, {"reason", "retry"}}, now_ms));
+  AIPROD_TRY(tx.Commit());
+  return *StateFromName(resume_state);
 }
 
 }  // namespace aiprod

@@ -35,6 +35,10 @@ class SqlStore final : public Store {
                int64_t now_ms) override;
   Status AppendEvent(const std::string& job_id, const Lease* lease, const std::string& type,
                      const Json& data, int64_t now_ms) override;
+  Result<JobState> RequestCancel(const std::string& job_id, const std::string& by,
+                                 int64_t now_ms) override;
+  Result<JobState> Retry(const std::string& job_id, const std::string& by,
+                         int64_t now_ms) override;
 
  private:
   // Checks that `lease` (or, without one, no live lease) covers the job, inside a transaction.

@@ -32,6 +32,7 @@ struct Lease {
   std::string owner;
   int64_t epoch = 0;
   int64_t expires_ms = 0;
+  bool cancel_requested = false;  // refreshed by Renew
 };
 
 struct ClaimRequest {
@@ -111,6 +112,16 @@ class Store {
   // (a human's approve, cancel), refused while a live lease covers the job.
   virtual Status Apply(const std::string& job_id, const Lease* lease, const JobTransition& t,
                        int64_t now_ms) = 0;
+  // Cancels a job: at once when no live lease covers it, otherwise by flagging
+  // it so the lease holder stops at its next checkpoint (`cancel_requested`).
+  // Returns the state after the call. kConflict for a finished job.
+  virtual Result<JobState> RequestCancel(const std::string& job_id, const std::string& by,
+                                         int64_t now_ms) = 0;
+  // Puts a failed, qa_failed or dead job back in the queue at the stage where
+  // it stopped, with its attempts reset. kConflict for other states.
+  virtual Result<JobState> Retry(const std::string& job_id, const std::string& by,
+                                 int64_t now_ms) = 0;
+
   // Adds an event row (fenced like Apply when a lease is given).
   virtual Status AppendEvent(const std::string& job_id, const Lease* lease,
                              const std::string& type, const Json& data, int64_t now_ms) = 0;

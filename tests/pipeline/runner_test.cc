@@ -236,6 +236,53 @@ TEST_F(RunnerTest, LostLeaseStopsWritesFromTheOldOwner) {
   EXPECT_FALSE(*store_->GetCheckpoint(id, "render"));
 }
 
+TEST_F(RunnerTest, UserCancelStopsAtTheNextCheckpoint) {
+  std::string id = NewJobId();
+  Store* store = store_.get();
+  const Clock* clock = &clock_;
+  auto runner = MakeRunner({{"render", [store, clock, id](const StageContext& ctx, int) {
+                               auto st = store->RequestCancel(id, "tester", clock->NowMs());
+                               EXPECT_TRUE(st);
+                               EXPECT_EQ(*st, JobState::kRendering);  // flagged, not yet done
+                               for (int i = 0; i < 200 && !ctx.cancel; ++i) usleep(5000);
+                               return StageOutcome::FromError(
+                                   {ErrorCode::kCancelled, "render cancelled", ""});
+                             }}});
+  EXPECT_EQ(*runner->RunJob(id), JobState::kCancelled);
+  EXPECT_EQ(calls_["qa"], 0);
+  EXPECT_EQ(Events(id, "cancel_requested"), 1);
+  EXPECT_FALSE(*store_->GetCheckpoint(id, "render"));
+}
+
+TEST_F(RunnerTest, RetryPutsAFailedJobBackAtItsStage) {
+  bool fail = true;
+  auto runner = MakeRunner({{"qa", [&fail](const StageContext&, int) {
+                               if (fail) {
+                                 return StageOutcome::FromError(
+                                     {ErrorCode::kInvalidInput, "bad frame", ""});
+                               }
+                               return StageOutcome::Done({});
+                             }}});
+  std::string id = NewJobId();
+  EXPECT_EQ(*runner->RunJob(id), JobState::kFailed);
+  fail = false;
+  EXPECT_EQ(*store_->Retry(id, "tester", clock_.NowMs()), JobState::kQa);
+  EXPECT_EQ(store_->Retry(id, "tester", clock_.NowMs()).error().code, ErrorCode::kConflict);
+  EXPECT_EQ(*runner->RunJob(id), JobState::kDelivered);
+  EXPECT_EQ(calls_["render"], 1);
+  EXPECT_EQ(calls_["qa"], 2);
+}
+
+TEST_F(RunnerTest, CancelWithoutALeaseIsImmediate) {
+  std::string id = NewJobId();
+  EXPECT_EQ(*store_->RequestCancel(id, "tester", clock_.NowMs()), JobState::kCancelled);
+  EXPECT_EQ(store_->RequestCancel(id, "tester", clock_.NowMs()).error().code,
+            ErrorCode::kConflict);
+  auto runner = MakeRunner();
+  EXPECT_EQ(*runner->RunJob(id), JobState::kCancelled);
+  EXPECT_EQ(calls_["plan"], 0);
+}
+
 TEST_F(RunnerTest, StopRequestLeavesTheJobResumable) {
   Runner* self = nullptr;
   auto runner = MakeRunner({{"estimate", [&self](const StageContext&, int) {
