@@ -68,10 +68,74 @@ CREATE TABLE checkpoints (
 );
 )sql";
 
+// The same schema for PostgreSQL: BIGINT times, JSONB documents.
+constexpr std::string_view kPostgresV1 = R"sql(
+CREATE TABLE jobs (
+  id TEXT PRIMARY KEY,
+  content TEXT NOT NULL,
+  preset TEXT NOT NULL,
+  state TEXT NOT NULL,
+  priority INTEGER NOT NULL DEFAULT 1,
+  lang TEXT NOT NULL DEFAULT 'en',
+  brand_id TEXT,
+  target_langs JSONB NOT NULL DEFAULT '[]',
+  aspect_ratios JSONB NOT NULL DEFAULT '[]',
+  duration_hint_s DOUBLE PRECISION,
+  review INTEGER NOT NULL DEFAULT 0,
+  webhook_url TEXT,
+  production_manifest JSONB,
+  consistency_markers JSONB,
+  cost_estimate JSONB,
+  render_result JSONB,
+  qa_report JSONB,
+  approved INTEGER NOT NULL DEFAULT 0,
+  approval_timestamp BIGINT,
+  edits_history JSONB NOT NULL DEFAULT '[]',
+  options JSONB NOT NULL DEFAULT '{}',
+  error TEXT,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  max_attempts INTEGER NOT NULL DEFAULT 3,
+  run_after BIGINT,
+  lease_owner TEXT,
+  lease_expires_at BIGINT,
+  lease_epoch BIGINT NOT NULL DEFAULT 0,
+  cancel_requested INTEGER NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX idx_jobs_state ON jobs(state);
+CREATE INDEX idx_jobs_created_at ON jobs(created_at);
+CREATE INDEX idx_jobs_brand_id ON jobs(brand_id);
+CREATE INDEX idx_jobs_runnable ON jobs(priority DESC, run_after) WHERE run_after IS NOT NULL;
+
+CREATE TABLE job_events (
+  id BIGSERIAL PRIMARY KEY,
+  job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+  event_type TEXT NOT NULL,
+  from_state TEXT,
+  to_state TEXT,
+  event_data JSONB,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX idx_job_events_job_id ON job_events(job_id, id);
+CREATE INDEX idx_job_events_created_at ON job_events(created_at);
+
+CREATE TABLE checkpoints (
+  job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+  stage TEXT NOT NULL,
+  output JSONB NOT NULL,
+  lease_epoch BIGINT NOT NULL,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (job_id, stage)
+);
+)sql";
+
 const std::vector<Migration> kSqlite = {
     {1, "jobs, events, checkpoints", kSqliteV1},
 };
-const std::vector<Migration> kPostgres = {};
+const std::vector<Migration> kPostgres = {
+    {1, "jobs, events, checkpoints", kPostgresV1},
+};
 
 }  // namespace
 
@@ -80,9 +144,15 @@ const std::vector<Migration>& MigrationsFor(SqlDialect dialect) {
 }
 
 Result<int> CurrentSchemaVersion(SqlConnection& conn) {
-  AIPROD_TRY(conn.Exec(
+  constexpr std::string_view kCreate =
       "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT "
-      "NULL, applied_at BIGINT NOT NULL)"));
+      "NULL, applied_at BIGINT NOT NULL)";
+  // Two PostgreSQL processes creating it at once: one loses with a unique
+  // violation on the catalog, and then the table exists.
+  if (auto st = conn.Exec(kCreate); !st) {
+    if (st.error().code != ErrorCode::kConflict) return Unexpected(st.error());
+    AIPROD_TRY(conn.Exec(kCreate));
+  }
   AIPROD_ASSIGN(auto rows, conn.Query("SELECT COALESCE(MAX(version), 0) AS v FROM "
                                       "schema_migrations"));
   return static_cast<int>(rows.Int(0, "v"));
@@ -100,6 +170,11 @@ Status ApplyMigrations(SqlConnection& conn, SqlDialect dialect, int64_t now_ms) 
   for (const auto& m : list) {
     if (m.version <= current) continue;
     AIPROD_ASSIGN(auto tx, SqlTransaction::Begin(conn));
+    // PostgreSQL: one migrator at a time across processes (SQLite's write
+    // transaction already serializes).
+    if (dialect == SqlDialect::kPostgres) {
+      AIPROD_TRY(conn.Query("SELECT pg_advisory_xact_lock(727100) AS locked"));
+    }
     // Re-check inside the write transaction: another process may have won.
     AIPROD_ASSIGN(auto rows, conn.Query("SELECT 1 AS x FROM schema_migrations WHERE version = ?",
                                         {int64_t{m.version}}));

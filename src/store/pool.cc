@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "core/files.h"
+#include "store/postgres/pg_connection.h"
 #include "store/sqlite/sqlite_connection.h"
 
 namespace aiprod {
@@ -33,8 +34,15 @@ Result<ConnectionPool::Handle> ConnectionPool::Acquire() {
 
 Result<std::shared_ptr<ConnectionPool>> OpenPool(const std::string& url) {
   if (url.starts_with("postgres://") || url.starts_with("postgresql://")) {
-    return Fail(ErrorCode::kInvalidInput,
-                "PostgreSQL is not available in this build yet; use a SQLite path");
+    AIPROD_ASSIGN(auto first, PgConnection::Open(url));
+    auto factory = [url]() -> Result<std::unique_ptr<SqlConnection>> {
+      AIPROD_ASSIGN(auto c, PgConnection::Open(url));
+      return std::unique_ptr<SqlConnection>(std::move(c));
+    };
+    auto pool =
+        std::make_shared<ConnectionPool>(SqlDialect::kPostgres, "postgres", std::move(factory));
+    { ConnectionPool::Handle warm(pool.get(), std::move(first)); }
+    return pool;
   }
   std::string path = url.starts_with("sqlite://") ? url.substr(9) : url;
   if (path.empty()) return Invalid("database", "must name a SQLite file");

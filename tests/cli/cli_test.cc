@@ -122,6 +122,8 @@ struct BadInput {
   const char* expect;  // in stderr
 };
 
+void PrintTo(const BadInput& b, std::ostream* os) { *os << b.name; }
+
 class CliBadInput : public CliTest, public ::testing::WithParamInterface<BadInput> {};
 
 TEST_P(CliBadInput, ExitsTwoNamingTheFieldAndCreatesNoJob) {

@@ -11,7 +11,8 @@
 #include "core/clock.h"
 #include "core/ids.h"
 #include "store/migrations.h"
-#include "store/sqlite/sqlite_connection.h"
+#include "store/pool.h"
+#include "testing/postgres.h"
 #include "testing/temp_dir.h"
 
 namespace aiprod {
@@ -22,7 +23,14 @@ constexpr int64_t kT0 = 1'800'000'000'000;
 class StoreTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    auto s = OpenStore(dir_.File("aiprod.db"));
+    if (GetParam() == "postgres") {
+      pg_ = std::make_unique<testing::TestDatabase>();
+      ASSERT_TRUE(pg_->ok());
+      url_ = pg_->url();
+    } else {
+      url_ = dir_.File("aiprod.db");
+    }
+    auto s = OpenStore(url_);
     ASSERT_TRUE(s) << s.error().ToString();
     store_ = std::move(*s);
     ASSERT_TRUE(store_->Migrate());
@@ -50,6 +58,8 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
   }
 
   testing::TempDir dir_;
+  std::unique_ptr<testing::TestDatabase> pg_;
+  std::string url_;
   FakeClock clock_{kT0};
   std::unique_ptr<Store> store_;
 };
@@ -61,7 +71,9 @@ TEST_P(StoreTest, MigrationsAreIdempotentAndVersioned) {
 }
 
 TEST_P(StoreTest, RefusesADatabaseFromTheFuture) {
-  auto c = SqliteConnection::Open(dir_.File("aiprod.db"));
+  auto pool = OpenPool(url_);
+  ASSERT_TRUE(pool);
+  auto c = (*pool)->Acquire();
   ASSERT_TRUE(c);
   ASSERT_TRUE((*c)->Exec("INSERT INTO schema_migrations VALUES (999, 'future', 0)"));
   auto st = store_->Migrate();
@@ -207,7 +219,7 @@ TEST_P(StoreTest, ConcurrentClaimersNeverShareAJob) {
   std::vector<std::thread> threads;
   for (int w = 0; w < 4; ++w) {
     threads.emplace_back([&, w] {
-      auto s = OpenStore(dir_.File("aiprod.db"));  // own connections, like another process
+      auto s = OpenStore(url_);  // own connections, like another process
       ASSERT_TRUE(s);
       for (;;) {
         auto l = (*s)->Claim({"w" + std::to_string(w), kT0 + 10, 60'000, {}});
@@ -223,7 +235,8 @@ TEST_P(StoreTest, ConcurrentClaimersNeverShareAJob) {
   for (const auto& id : claimed) EXPECT_EQ(claimed.count(id), 1u) << id;
 }
 
-INSTANTIATE_TEST_SUITE_P(Engines, StoreTest, ::testing::Values("sqlite"));
+INSTANTIATE_TEST_SUITE_P(Engines, StoreTest, ::testing::Values("sqlite", "postgres"),
+                         [](const auto& info) { return info.param; });
 
 }  // namespace
 }  // namespace aiprod

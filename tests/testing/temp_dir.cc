@@ -20,7 +20,7 @@ TempDir::~TempDir() {
 
 std::string SourceDir() {
   const char* dir = std::getenv("AIPROD_SOURCE_DIR");
-  return dir ? dir : ".";
+  return dir ? dir : AIPROD_SOURCE_DIR_PATH;
 }
 
 std::string ReferenceDir() {

@@ -1,0 +1,103 @@
+#include "qa/av_input.h"
+
+#include <filesystem>
+
+namespace aiprod::qa {
+
+std::string AvErrorText(int err) {
+  char buf[AV_ERROR_MAX_STRING_SIZE] = {};
+  av_strerror(err, buf, sizeof buf);
+  return buf;
+}
+
+Result<InputPtr> OpenInput(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    return Fail(ErrorCode::kNotFound, "no such file: " + path);
+  }
+  AVFormatContext* raw = nullptr;
+  int err = avformat_open_input(&raw, path.c_str(), nullptr, nullptr);
+  if (err < 0) return Invalid("path", "cannot open " + path + " as media: " + AvErrorText(err));
+  InputPtr fmt(raw);
+  err = avformat_find_stream_info(fmt.get(), nullptr);
+  if (err < 0)
+    return Invalid("path", "cannot read the streams of " + path + ": " + AvErrorText(err));
+  return fmt;
+}
+
+Result<Decoder> OpenDecoder(AVFormatContext* fmt, AVMediaType type) {
+  Decoder d;
+  const AVCodec* codec = nullptr;
+  int index = av_find_best_stream(fmt, type, -1, -1, &codec, 0);
+  if (index == AVERROR_STREAM_NOT_FOUND) return d;
+  if (index < 0 || codec == nullptr) {
+    return Invalid("path",
+                   std::string("no decoder for the ") + av_get_media_type_string(type) + " stream");
+  }
+  d.ctx.reset(avcodec_alloc_context3(codec));
+  if (!d.ctx) return Fail(ErrorCode::kInternal, "out of memory");
+  int err = avcodec_parameters_to_context(d.ctx.get(), fmt->streams[index]->codecpar);
+  if (err < 0)
+    return Fail(ErrorCode::kInternal, "avcodec_parameters_to_context: " + AvErrorText(err));
+  d.ctx->pkt_timebase = fmt->streams[index]->time_base;
+  d.ctx->thread_count = 0;  // decoding speed only; output does not depend on it
+  err = avcodec_open2(d.ctx.get(), codec, nullptr);
+  if (err < 0) return Invalid("path", "cannot open the decoder: " + AvErrorText(err));
+  d.stream = index;
+  return d;
+}
+
+namespace {
+
+// Receives every frame the decoder has ready; false when the callback stopped.
+Result<bool> Receive(size_t i, Decoder& d, AVFrame* frame,
+                     const std::function<bool(size_t, const AVFrame*)>& on_frame) {
+  for (;;) {
+    int err = avcodec_receive_frame(d.ctx.get(), frame);
+    if (err == AVERROR(EAGAIN) || err == AVERROR_EOF) return true;
+    if (err < 0) return Invalid("path", "decoding failed: " + AvErrorText(err));
+    bool go_on = on_frame(i, frame);
+    av_frame_unref(frame);
+    if (!go_on) return false;
+  }
+}
+
+}  // namespace
+
+Status DecodeStreams(AVFormatContext* fmt, std::span<Decoder* const> decoders,
+                     const std::function<bool(size_t, const AVFrame*)>& on_frame) {
+  PacketPtr pkt(av_packet_alloc());
+  FramePtr frame(av_frame_alloc());
+  if (!pkt || !frame) return Fail(ErrorCode::kInternal, "out of memory");
+  for (;;) {
+    int err = av_read_frame(fmt, pkt.get());
+    if (err == AVERROR_EOF) break;
+    if (err < 0) return Invalid("path", "reading failed: " + AvErrorText(err));
+    for (size_t i = 0; i < decoders.size(); ++i) {
+      Decoder& d = *decoders[i];
+      if (d.stream != pkt->stream_index) continue;
+      err = avcodec_send_packet(d.ctx.get(), pkt.get());
+      if (err < 0 && err != AVERROR(EAGAIN)) {
+        av_packet_unref(pkt.get());
+        return Invalid("path", "decoding failed: " + AvErrorText(err));
+      }
+      auto more = Receive(i, d, frame.get(), on_frame);
+      if (!more || !*more) {
+        av_packet_unref(pkt.get());
+        if (!more) return Unexpected(more.error());
+        return {};
+      }
+    }
+    av_packet_unref(pkt.get());
+  }
+  for (size_t i = 0; i < decoders.size(); ++i) {
+    Decoder& d = *decoders[i];
+    if (d.stream < 0) continue;
+    avcodec_send_packet(d.ctx.get(), nullptr);
+    AIPROD_ASSIGN(bool more, Receive(i, d, frame.get(), on_frame));
+    if (!more) return {};
+  }
+  return {};
+}
+
+}  // namespace aiprod::qa

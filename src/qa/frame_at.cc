@@ -1,0 +1,87 @@
+// DecodeFrameAt and PixelAt (declared in probe.h).
+#include <cmath>
+#include <limits>
+
+#include "qa/av_input.h"
+#include "qa/probe.h"
+
+namespace aiprod {
+namespace {
+
+Result<RgbImage> ToRgb(const AVFrame* f) {
+  const auto src = static_cast<AVPixelFormat>(f->format);
+  qa::SwsPtr sws(sws_getContext(f->width, f->height, src, f->width, f->height, AV_PIX_FMT_RGB24,
+                                SWS_BILINEAR | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT, nullptr,
+                                nullptr, nullptr));
+  if (!sws) return Fail(ErrorCode::kInternal, "cannot convert this pixel format to RGB");
+  const int matrix = f->colorspace == AVCOL_SPC_UNSPECIFIED ? SWS_CS_DEFAULT : f->colorspace;
+  const int full_range = f->color_range == AVCOL_RANGE_JPEG ? 1 : 0;
+  sws_setColorspaceDetails(sws.get(), sws_getCoefficients(matrix), full_range,
+                           sws_getCoefficients(SWS_CS_DEFAULT), 1, 0, 1 << 16, 1 << 16);
+  RgbImage img;
+  img.width = f->width;
+  img.height = f->height;
+  img.pixels.resize(static_cast<size_t>(img.width) * img.height * 3);
+  uint8_t* dst[4] = {img.pixels.data(), nullptr, nullptr, nullptr};
+  int dst_stride[4] = {img.width * 3, 0, 0, 0};
+  sws_scale(sws.get(), f->data, f->linesize, 0, f->height, dst, dst_stride);
+  return img;
+}
+
+// Decodes from the current position; keeps the last frame at or before
+// `target`. `past` is set when a frame after the target was seen.
+Status Scan(AVFormatContext* fmt, qa::Decoder& video, int64_t target, qa::FramePtr& kept,
+            bool& past, bool& any) {
+  qa::Decoder* decoders[] = {&video};
+  return qa::DecodeStreams(fmt, decoders, [&](size_t, const AVFrame* f) {
+    any = true;
+    int64_t pts = f->best_effort_timestamp;
+    if (pts != AV_NOPTS_VALUE && pts > target) {
+      past = true;
+      return false;
+    }
+    av_frame_unref(kept.get());
+    av_frame_ref(kept.get(), f);
+    return true;
+  });
+}
+
+}  // namespace
+
+Result<RgbImage> DecodeFrameAt(const std::string& path, double t_s) {
+  if (!std::isfinite(t_s) || t_s < 0) return Invalid("t_s", "must be a time within the video");
+  AIPROD_ASSIGN(qa::InputPtr fmt, qa::OpenInput(path));
+  AIPROD_ASSIGN(qa::Decoder video, qa::OpenDecoder(fmt.get(), AVMEDIA_TYPE_VIDEO));
+  if (video.stream < 0) return Invalid("path", path + " has no video stream");
+  const AVStream* st = fmt->streams[video.stream];
+  const double tb = av_q2d(st->time_base);
+  // A thousandth of a tick forgives rounding in t_s = n / fps.
+  const auto target = static_cast<int64_t>(std::floor(t_s / tb + 1e-3));
+
+  qa::FramePtr kept(av_frame_alloc());
+  if (!kept) return Fail(ErrorCode::kInternal, "out of memory");
+  bool past = false, any = false;
+  if (av_seek_frame(fmt.get(), video.stream, target, AVSEEK_FLAG_BACKWARD) >= 0) {
+    avcodec_flush_buffers(video.ctx.get());
+    AIPROD_TRY(Scan(fmt.get(), video, target, kept, past, any));
+  }
+  if (kept->buf[0] == nullptr) {  // seeking failed or overshot: scan from the start
+    past = any = false;
+    AIPROD_ASSIGN(fmt, qa::OpenInput(path));
+    AIPROD_ASSIGN(video, qa::OpenDecoder(fmt.get(), AVMEDIA_TYPE_VIDEO));
+    AIPROD_TRY(Scan(fmt.get(), video, target, kept, past, any));
+  }
+  if (kept->buf[0] == nullptr) return Invalid("t_s", "is before the first frame");
+  if (!past) {  // the last frame: t must fall within its duration
+    int64_t end = kept->best_effort_timestamp + std::max<int64_t>(kept->pkt_duration, 1);
+    if (target >= end) return Invalid("t_s", "is after the end of the video");
+  }
+  return ToRgb(kept.get());
+}
+
+Rgb PixelAt(const RgbImage& image, int x, int y) {
+  const size_t i = (static_cast<size_t>(y) * image.width + x) * 3;
+  return {image.pixels[i], image.pixels[i + 1], image.pixels[i + 2]};
+}
+
+}  // namespace aiprod

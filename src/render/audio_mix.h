@@ -1,0 +1,48 @@
+// The soundtrack: narration placed on the output timeline, an optional test
+// tone, then EBU R128 loudness normalisation with a true-peak ceiling.
+//
+// The track is one 48 kHz mono channel (the output's two channels are equal):
+// 192 KB per second of video. Loudness is measured as dual mono, which equals
+// the measurement of the stereo output. Pure functions; thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "core/error.h"
+#include "model/manifest.h"
+#include "render/settings.h"
+#include "render/timeline.h"
+
+namespace aiprod {
+
+// Where one scene's speech sits, in samples of the output timeline.
+struct NarrationClip {
+  size_t scene = 0;
+  int64_t start = 0, end = 0;  // [start, end), clipped to the track
+};
+
+struct AudioTrack {
+  std::vector<float> mono;  // 48 kHz, as long as the video
+  std::vector<NarrationClip> clips;
+};
+
+// Speech for every scene with narration (voice: Manifest::voice, else the
+// language's espeak-ng voice; rate and pitch from `settings`) starting at the
+// scene's start + narration.start_s, plus manifest.audio.tone if set. Errors
+// name the field (`scenes[1].narration.start_s`, `voice`).
+Result<AudioTrack> MixAudio(const Manifest& m, const Timeline& timeline,
+                            const RenderSettings& settings);
+
+// Applies gain (and, only where needed, look-ahead peak limiting) so that the
+// integrated loudness is `target_lufs` and the true peak stays at or below
+// `ceiling_dbtp`. A silent track is left unchanged.
+Status NormalizeLoudness(std::vector<float>& mono, double target_lufs, double ceiling_dbtp);
+
+// Integrated loudness in LUFS of the track as dual mono; -inf when silent.
+Result<double> IntegratedLoudness(std::span<const float> mono);
+// True peak in dBTP (4x oversampled); -inf when silent.
+Result<double> TruePeakDbtp(std::span<const float> mono);
+
+}  // namespace aiprod

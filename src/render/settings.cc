@@ -1,0 +1,83 @@
+#include "render/settings.h"
+
+#include <algorithm>
+#include <array>
+
+#include "core/json.h"
+
+namespace aiprod {
+namespace {
+
+constexpr std::array<std::string_view, 10> kPresets = {
+    "ultrafast", "superfast", "veryfast", "faster",   "fast",
+    "medium",    "slow",      "slower",   "veryslow", "placebo"};
+
+Status CheckRange(std::string_view field, double v, double lo, double hi) {
+  if (v >= lo && v <= hi) return {};
+  return Invalid("settings." + std::string(field),
+                 "must be between " + FormatNumber(lo) + " and " + FormatNumber(hi));
+}
+
+Status CheckDimension(std::string_view field, int v) {
+  if (v < 16 || v > 8192) {
+    return Invalid("settings." + std::string(field), std::to_string(v) + " px is outside 16..8192");
+  }
+  if (v % 2 != 0) {
+    return Invalid("settings." + std::string(field),
+                   std::to_string(v) + " px is odd; yuv420p needs even sizes");
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<RenderSettings> SettingsForAspect(std::string_view aspect, const RenderConfig& config,
+                                         bool draft) {
+  RenderSettings s;
+  if (aspect == "16:9") {
+    s.width = 1920, s.height = 1080;
+  } else if (aspect == "9:16") {
+    s.width = 1080, s.height = 1920;
+  } else if (aspect == "1:1") {
+    s.width = 1080, s.height = 1080;
+  } else {
+    return Invalid("aspect", "unknown aspect ratio '" + std::string(aspect) +
+                                 "' (expected 16:9, 9:16 or 1:1)");
+  }
+  s.fps = config.fps;
+  s.crf = config.crf;
+  s.x264_preset = config.x264_preset;
+  s.threads = config.threads;
+  s.loudness_lufs = config.loudness_lufs;
+  s.true_peak_dbtp = config.true_peak_dbtp;
+  s.audio_bitrate_kbps = config.audio_bitrate_kbps;
+  s.voice_rate_wpm = config.voice_rate_wpm;
+  s.voice_pitch = config.voice_pitch;
+  s.draft = draft;
+  if (draft) {
+    s.width /= 2;
+    s.height /= 2;
+    s.x264_preset = "ultrafast";
+  }
+  AIPROD_TRY(ValidateSettings(s));
+  return s;
+}
+
+Status ValidateSettings(const RenderSettings& s) {
+  AIPROD_TRY(CheckDimension("width", s.width));
+  AIPROD_TRY(CheckDimension("height", s.height));
+  AIPROD_TRY(CheckRange("fps", s.fps, 1, 120));
+  AIPROD_TRY(CheckRange("crf", s.crf, 0, 51));
+  if (std::ranges::find(kPresets, s.x264_preset) == kPresets.end()) {
+    return Invalid("settings.x264_preset", "unknown x264 preset '" + s.x264_preset + "'");
+  }
+  AIPROD_TRY(CheckRange("threads", s.threads, 0, 64));
+  AIPROD_TRY(CheckRange("loudness_lufs", s.loudness_lufs, -70, -5));
+  AIPROD_TRY(CheckRange("true_peak_dbtp", s.true_peak_dbtp, -20, 0));
+  AIPROD_TRY(CheckRange("audio_bitrate_kbps", s.audio_bitrate_kbps, 32, 512));
+  AIPROD_TRY(CheckRange("voice_rate_wpm", s.voice_rate_wpm, 80, 450));
+  AIPROD_TRY(CheckRange("voice_pitch", s.voice_pitch, 0, 100));
+  return {};
+}
+
+}  // namespace aiprod

@@ -1,0 +1,74 @@
+// Frame-exact timing: where each scene sits on the output timeline, what a
+// given frame shows, and animation values at a scene-local time.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "core/error.h"
+#include "model/manifest.h"
+
+namespace aiprod {
+
+// Scene i spans frames [start, start + frames) of the output. It enters over
+// scene i-1 during its first `fade_frames` frames (0: a cut).
+struct SceneSpan {
+  int64_t start = 0;
+  int64_t frames = 0;
+  int64_t fade_frames = 0;
+};
+
+// What frame n shows: `top` at its local frame `top_frame`; when `mix` < 1,
+// blended over `under` (scene top-1) at `under_frame`: out = under*(1-mix) + top*mix.
+struct FrameMix {
+  size_t top = 0;
+  int64_t top_frame = 0;
+  bool has_under = false;
+  size_t under = 0;
+  int64_t under_frame = 0;
+  double mix = 1;
+};
+
+// Immutable after Build; safe to share across threads.
+class Timeline {
+ public:
+  // Durations are rounded to whole frames at `fps`: scene i starts
+  // `round(transition.duration_s * fps)` frames before scene i-1 ends.
+  // Errors name the field (`scenes[2].transition.duration_s`): empty scene
+  // list, scenes shorter than a frame, a transition longer than the scene it
+  // enters or overlapping the previous transition.
+  static Result<Timeline> Build(const Manifest& m, int fps);
+
+  int fps() const { return fps_; }
+  int64_t total_frames() const { return total_frames_; }
+  double duration_s() const { return static_cast<double>(total_frames_) / fps_; }
+  const std::vector<SceneSpan>& scenes() const { return spans_; }
+  double SceneStartS(size_t i) const { return static_cast<double>(spans_[i].start) / fps_; }
+
+  // Precondition: 0 <= n < total_frames().
+  FrameMix At(int64_t n) const;
+
+ private:
+  int fps_ = 30;
+  int64_t total_frames_ = 0;
+  std::vector<SceneSpan> spans_;
+};
+
+// Easing curves over u in [0, 1]: ease_in = u², ease_out = 1-(1-u)²,
+// ease_in_out = quadratic in then out.
+double Ease(Easing e, double u);
+
+// A property's value at scene-local time `t_s`. Animations of the property
+// that have started apply in list order, the last one winning; each holds its
+// `to` after it ends. Before any has started the value is the `from` of the
+// earliest one; without any animation of the property it is `base`.
+double AnimatedValue(const std::vector<Animation>& animations, Animation::Property property,
+                     double base, double t_s, double scene_duration_s);
+
+bool Animates(const std::vector<Animation>& animations, Animation::Property property);
+
+// floor() that forgives floating-point error just below an integer, so that
+// positions computed as a*k/n snap like the exact fraction would.
+double SnapFloor(double v);
+
+}  // namespace aiprod

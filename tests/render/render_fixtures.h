@@ -1,0 +1,33 @@
+// Small manifests and settings for renderer tests (fast: 320x180, ultrafast).
+#pragma once
+
+#include <string>
+
+#include "model/manifest.h"
+#include "render/settings.h"
+
+namespace aiprod::testing {
+
+Color Hex(const std::string& hex);
+
+// 320x180 output, ultrafast, 2 threads.
+RenderSettings SmallSettings();
+
+// A 640x360 canvas at 30 fps (scaled by 1/2 to the small output), 78 frames:
+//  scene 0 [0, 30): gradient to bottom #4E342E -> #A1887F, white title
+//    "Hello" (64 px, baseline 200), narration "Hello world" at 0.2 s;
+//  scene 1 [18, 48): crossfades in over 12 frames; solid #0D47A1 and an
+//    80x80 #FFB300 box at y=240 moving linearly x 0 -> 560 over the scene;
+//  scene 2 [48, 78): cut; gradient to right #1B5E20 -> #43A047, no narration.
+Manifest ThreeSceneManifest();
+
+// One 1 s scene with a solid background and the given layers.
+Manifest OneSceneManifest(std::vector<Layer> layers);
+
+// ref10 (../shared/reference/ref10.md): 1920x1080 canvas, 30 fps, three
+// 110-frame scenes with 15-frame crossfades, a 440 Hz tone, no narration.
+Manifest Ref10Manifest();
+
+Layer TextLayerAt(const std::string& text, double size_px, double baseline_y);
+
+}  // namespace aiprod::testing

@@ -1,0 +1,53 @@
+#include "render/settings.h"
+
+#include <gtest/gtest.h>
+
+namespace aiprod {
+namespace {
+
+TEST(Settings, AspectRatios) {
+  RenderConfig c;
+  c.crf = 20;
+  c.voice_rate_wpm = 170;
+  auto wide = SettingsForAspect("16:9", c, false);
+  ASSERT_TRUE(wide.has_value());
+  EXPECT_EQ(wide->width, 1920);
+  EXPECT_EQ(wide->height, 1080);
+  EXPECT_EQ(wide->crf, 20);
+  EXPECT_EQ(wide->voice_rate_wpm, 170);
+  EXPECT_EQ(wide->x264_preset, "veryfast");
+  auto tall = SettingsForAspect("9:16", c, false);
+  EXPECT_EQ(tall->width, 1080);
+  EXPECT_EQ(tall->height, 1920);
+  auto square = SettingsForAspect("1:1", c, true);
+  EXPECT_EQ(square->width, 540);
+  EXPECT_EQ(square->height, 540);
+  EXPECT_EQ(square->x264_preset, "ultrafast");
+  EXPECT_TRUE(square->draft);
+}
+
+TEST(Settings, RejectsBadValues) {
+  auto r = SettingsForAspect("4:3", RenderConfig{}, false);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().field, "aspect");
+
+  RenderConfig c;
+  c.x264_preset = "warp";
+  r = SettingsForAspect("16:9", c, false);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().field, "settings.x264_preset");
+
+  RenderSettings s;
+  s.height = 1081;
+  EXPECT_EQ(ValidateSettings(s).error().field, "settings.height");
+  s = {};
+  s.width = 10000;
+  EXPECT_EQ(ValidateSettings(s).error().field, "settings.width");
+  s = {};
+  s.crf = 60;
+  EXPECT_EQ(ValidateSettings(s).error().field, "settings.crf");
+  EXPECT_TRUE(ValidateSettings(RenderSettings{}).has_value());
+}
+
+}  // namespace
+}  // namespace aiprod
