@@ -37,6 +37,7 @@ class App {
   Logger& log() { return *log_; }
   const Clock& clock() const { return clock_; }
   Runner& runner();  // built on first use
+  const PipelineServices& services() const { return services_; }
   const Translator& translator();
 
  private:

@@ -1,38 +1,19 @@
 // `aiprod run`, `aiprod resume`, `aiprod worker`: run pipelines in this process.
 #include <unistd.h>
 
-#include <csignal>
 #include <filesystem>
 #include <thread>
 
 #include "cli/app.h"
 #include "cli/progress.h"
+#include "cli/signals.h"
+#include "pipeline/stages/stages.h"
+#include "worker/worker.h"
 #include "core/ids.h"
 #include "core/json.h"
 
 namespace aiprod::cli {
 namespace {
-
-// The runner that SIGINT/SIGTERM should stop (a signal handler can only reach a global).
-std::atomic<Runner*> g_signal_runner{nullptr};
-
-extern "C" void OnStopSignal(int) {
-  if (Runner* r = g_signal_runner.load()) r->RequestStop();
-}
-
-class SignalScope {
- public:
-  explicit SignalScope(Runner& r) {
-    g_signal_runner = &r;
-    std::signal(SIGINT, OnStopSignal);
-    std::signal(SIGTERM, OnStopSignal);
-  }
-  ~SignalScope() {
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
-    g_signal_runner = nullptr;
-  }
-};
 
 // The result of a job as `run --json` prints it.
 Json Summary(App& app, const Job& job) {
@@ -82,87 +63,103 @@ int Finish(App& app, const std::string& job_id, const Result<JobState>& ran) {
   }
 }
 
-int Run(GlobalOptions& g, const std::string& brief_path, const std::string& out_dir, bool review,
-        const std::string& brand_file) {
-  App app(g);
-  if (auto st = app.Init(); !st) return ReportError(st.error(), g.json);
+// Validates the brief and creates the job (queued). Everything is checked
+// before the row exists: bad input leaves nothing behind.
+Result<Job> CreateJobFromBrief(App& app, const std::string& brief_path, const std::string& out_dir,
+                               bool review, const std::string& brand_file) {
   const Config& config = app.config();
   auto max_bytes = static_cast<size_t>(config.limits.max_input_bytes);
-  // Validate everything before a job row exists: bad input leaves nothing behind.
-  auto json = ReadJsonFile(brief_path, "brief", max_bytes);
-  if (!json) return ReportError(json.error(), g.json);
+  AIPROD_ASSIGN(Json json, ReadJsonFile(brief_path, "brief", max_bytes));
   BriefLimits limits;
   limits.max_content_chars = static_cast<size_t>(config.limits.max_content_chars);
   limits.max_target_langs = static_cast<size_t>(config.limits.max_target_langs);
   limits.max_duration_s = config.render.max_duration_s;
-  auto brief = BriefFromJson(*json, limits);
-  if (!brief) return ReportError(brief.error(), g.json);
-  if (review) brief->review = true;
-  // An unreachable language is bad input: refuse it before a job exists.
-  for (const auto& lang : brief->target_langs) {
-    auto route = FindRoute(app.translator().DirectPairs(), brief->lang, lang);
-    if (!route) return ReportError(route.error(), g.json);
+  AIPROD_ASSIGN(Brief brief, BriefFromJson(json, limits));
+  if (review) brief.review = true;
+  // An unreachable language is bad input too.
+  for (const auto& lang : brief.target_langs) {
+    AIPROD_TRY(FindRoute(app.translator().DirectPairs(), brief.lang, lang));
   }
   Json options = Json::object();
   if (!out_dir.empty()) {
     options["output_dir"] = std::filesystem::absolute(out_dir).lexically_normal().string();
   }
   if (!brand_file.empty()) {
-    auto kit = LoadBrandFile(brand_file, max_bytes);
-    if (!kit) return ReportError(kit.error(), g.json);
-    brief->brand_id = kit->brand_id;
-    options["brand_kit"] = BrandKitToJson(*kit);
-  } else if (!brief->brand_id.empty() && config.unknown_brand == "error") {
+    AIPROD_ASSIGN(BrandKit kit, LoadBrandFile(brand_file, max_bytes));
+    brief.brand_id = kit.brand_id;
+    options["brand_kit"] = BrandKitToJson(kit);
+  } else if (!brief.brand_id.empty() && config.unknown_brand == "error") {
     FileBrandSource brands(config.brands_dir, max_bytes);
-    if (auto kit = brands.Find(brief->brand_id); !kit) return ReportError(kit.error(), g.json);
+    AIPROD_TRY(brands.Find(brief.brand_id));
   }
-  if (auto st = app.OpenStore(); !st) return ReportError(st.error(), g.json);
-
-  NewJob nj{NewUuidV7(app.clock()), *brief, options, config.queue.max_attempts,
+  AIPROD_TRY(app.OpenStore());
+  NewJob nj{NewUuidV7(app.clock()), brief, options, config.queue.max_attempts,
             app.clock().NowMs()};
-  auto job = app.store().CreateJob(nj);
+  AIPROD_ASSIGN(Job job, app.store().CreateJob(nj));
+  app.log().Info("job created", {{"job_id", job.id}});
+  return job;
+}
+
+int Run(GlobalOptions& g, const std::string& brief_path, const std::string& out_dir, bool review,
+        const std::string& brand_file) {
+  App app(g);
+  if (auto st = app.Init(); !st) return ReportError(st.error(), g.json);
+  auto job = CreateJobFromBrief(app, brief_path, out_dir, review, brand_file);
   if (!job) return ReportError(job.error(), g.json);
-  app.log().Info("job created", {{"job_id", job->id}});
   if (!g.json && isatty(STDERR_FILENO)) std::fprintf(stderr, "job %s\n", job->id.c_str());
   TerminalProgress progress;
-  SignalScope signals(app.runner());
+  StopSignals signals([&app] { app.runner().RequestStop(); });
   auto ran = app.runner().RunJob(job->id, &progress);
   return Finish(app, job->id, ran);
+}
+
+int Submit(GlobalOptions& g, const std::string& brief_path, const std::string& out_dir,
+           bool review, const std::string& brand_file) {
+  App app(g);
+  if (auto st = app.Init(); !st) return ReportError(st.error(), g.json);
+  auto job = CreateJobFromBrief(app, brief_path, out_dir, review, brand_file);
+  if (!job) return ReportError(job.error(), g.json);
+  if (g.json) {
+    PrintJson({{"job_id", job->id}, {"state", StateName(job->state)}});
+  } else {
+    std::printf("%s\n", job->id.c_str());
+  }
+  return 0;
 }
 
 int Resume(GlobalOptions& g, const std::string& job_id) {
   App app(g);
   if (auto st = app.OpenStore(); !st) return ReportError(st.error(), g.json);
   TerminalProgress progress;
-  SignalScope signals(app.runner());
+  StopSignals signals([&app] { app.runner().RequestStop(); });
   auto ran = app.runner().RunJob(job_id, &progress);
   if (!ran && ran.error().code == ErrorCode::kNotFound) return ReportError(ran.error(), g.json);
   return Finish(app, job_id, ran);
 }
 
-int Worker(GlobalOptions& g, bool once) {
+int RunWorker(GlobalOptions& g, bool once, int concurrency) {
   App app(g);
   if (auto st = app.OpenStore(); !st) return ReportError(st.error(), g.json);
-  Runner& runner = app.runner();
-  SignalScope signals(runner);
-  app.log().Info("worker started", {{"database", app.config().DatabasePath()}});
-  int processed = 0;
-  for (;;) {
-    auto ran = runner.RunNext();
-    if (!ran) {
-      if (ran.error().code == ErrorCode::kCancelled || runner.stop_requested()) break;
-      app.log().Error("job run failed", {{"error", ran.error().ToString()}});
-      continue;
-    }
-    if (*ran) {
-      ++processed;
-      continue;
-    }
-    if (once || runner.stop_requested()) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(app.config().queue.poll_ms));
-  }
-  app.log().Info("worker stopped", {{"jobs", processed}});
-  if (g.json) PrintJson({{"processed", processed}});
+  app.runner();  // builds the pipeline services
+  WorkerOptions options;
+  options.concurrency = concurrency;
+  options.exit_when_idle = once;
+  options.database_url = app.config().DatabasePath();
+  Worker worker(app.store(), app.services(), DefaultStages, options);
+  StopSignals signals([&worker, &app] {
+    app.log().Info("stopping: finishing or checkpointing the current stages");
+    worker.RequestStop();
+  });
+  app.log().Info("worker started",
+                 {{"database", app.store().Engine()}, {"concurrency", concurrency}});
+  worker.Run();
+  const WorkerStats& s = worker.stats();
+  Json summary = {{"claimed", s.claimed.load()},
+                  {"delivered", s.delivered.load()},
+                  {"failed", s.failed.load()},
+                  {"errors", s.errors.load()}};
+  app.log().Info("worker stopped", summary);
+  if (g.json) PrintJson(summary);
   return 0;
 }
 
@@ -172,6 +169,7 @@ void AddRunCommands(CLI::App& app, GlobalOptions& g, int& exit_code) {
   struct Args {
     std::string brief, out, brand, job;
     bool review = false, once = false;
+    int concurrency = 1;
   };
   auto args = std::make_shared<Args>();  // owned by the callbacks, which live as long as `app`
 
@@ -186,6 +184,15 @@ void AddRunCommands(CLI::App& app, GlobalOptions& g, int& exit_code) {
     exit_code = Run(g, args->brief, args->out, args->review, args->brand);
   });
 
+  auto* submit = app.add_subcommand("submit", "Queue a brief for a worker; prints the job id");
+  submit->add_option("brief", args->brief, "Brief JSON file")->required();
+  submit->add_option("--out,-o", args->out, "Directory for the delivered files");
+  submit->add_flag("--review", args->review, "Stop at awaiting_approval for a human review");
+  submit->add_option("--brand", args->brand, "Brand kit JSON file to apply");
+  submit->callback([&g, &exit_code, args] {
+    exit_code = Submit(g, args->brief, args->out, args->review, args->brand);
+  });
+
   auto* resume =
       app.add_subcommand("resume", "Continue an interrupted job from its last finished stage");
   resume->add_option("job", args->job, "Job id")->required();
@@ -193,7 +200,11 @@ void AddRunCommands(CLI::App& app, GlobalOptions& g, int& exit_code) {
 
   auto* worker = app.add_subcommand("worker", "Run queued jobs until stopped (SIGTERM drains)");
   worker->add_flag("--once", args->once, "Exit when the queue is empty");
-  worker->callback([&g, &exit_code, args] { exit_code = Worker(g, args->once); });
+  worker->add_option("--concurrency,-c", args->concurrency, "Jobs run at once (threads)")
+      ->check(CLI::Range(1, 64));
+  worker->callback([&g, &exit_code, args] {
+    exit_code = RunWorker(g, args->once, args->concurrency);
+  });
 }
 
 }  // namespace aiprod::cli

@@ -4,6 +4,7 @@
 
 #include "core/clock.h"
 #include "store/job_rows.h"
+#include "store/notifier.h"
 
 namespace aiprod {
 namespace {
@@ -23,6 +24,14 @@ Status InsertEvent(SqlConnection& c, const std::string& job_id, const std::strin
 }
 
 }  // namespace
+
+Status SqlStore::NotifyRunnable(SqlConnection& c) {
+  // Delivered at commit to every LISTENing worker (PostgreSQL only; SQLite
+  // workers poll).
+  if (pool_->dialect() != SqlDialect::kPostgres) return {};
+  AIPROD_TRY(c.Query(std::string("SELECT pg_notify('") + kJobsChannel + "', '') AS n"));
+  return {};
+}
 
 Status SqlStore::Migrate() {
   AIPROD_ASSIGN(auto c, pool_->Acquire());
@@ -66,6 +75,7 @@ Result<Job> SqlStore::CreateJob(const NewJob& nj) {
        int64_t{nj.max_attempts}, nj.now_ms, nj.now_ms, nj.now_ms}));
   AIPROD_TRY(InsertEvent(*c, nj.id, "created", "", "queued",
                          {{"preset", b.preset}, {"brand_id", b.brand_id}}, nj.now_ms));
+  AIPROD_TRY(NotifyRunnable(*c));
   AIPROD_ASSIGN(Job job, LoadJob(*c, nj.id));
   AIPROD_TRY(tx.Commit());
   return job;
@@ -196,9 +206,11 @@ Status SqlStore::Renew(Lease& lease, int64_t now_ms, int64_t ttl_ms) {
 
 Status SqlStore::Release(const Lease& lease, int64_t now_ms) {
   AIPROD_ASSIGN(auto c, pool_->Acquire());
-  AIPROD_TRY(c->Exec("UPDATE jobs SET lease_owner = NULL, lease_expires_at = NULL, "
-                     "updated_at = ? WHERE id = ? AND lease_owner = ? AND lease_epoch = ?",
-                     {now_ms, lease.job_id, lease.owner, lease.epoch}));
+  AIPROD_ASSIGN(int64_t n,
+                c->Exec("UPDATE jobs SET lease_owner = NULL, lease_expires_at = NULL, "
+                        "updated_at = ? WHERE id = ? AND lease_owner = ? AND lease_epoch = ?",
+                        {now_ms, lease.job_id, lease.owner, lease.epoch}));
+  if (n > 0) AIPROD_TRY(NotifyRunnable(*c));
   return {};
 }
 
@@ -267,6 +279,7 @@ Status SqlStore::Apply(const std::string& job_id, const Lease* lease, const JobT
   }
   AIPROD_TRY(InsertEvent(*c, job_id, t.event_type, state, std::string(StateName(t.to)),
                          t.event_data, now_ms));
+  if (t.run_after_ms && (t.release_lease || !lease)) AIPROD_TRY(NotifyRunnable(*c));
   return tx.Commit();
 }
 
@@ -332,6 +345,7 @@ Result<JobState> SqlStore::Retry(const std::string& job_id, const std::string& b
                      {resume_state, now_ms, now_ms, job_id}));
   AIPROD_TRY(InsertEvent(*c, job_id, "state_changed", std::string(StateName(job.state)),
                          resume_state, {{"by", by}, {"reason", "retry"}}, now_ms));
+  AIPROD_TRY(NotifyRunnable(*c));
   AIPROD_TRY(tx.Commit());
   return *StateFromName(resume_state);
 }

@@ -45,6 +45,7 @@ class SqlStore final : public Store {
   Status CheckFence(SqlConnection& c, const std::string& job_id, const Lease* lease,
                     int64_t now_ms, std::string* state_out);
   Result<Job> LoadJob(SqlConnection& c, const std::string& id);
+  Status NotifyRunnable(SqlConnection& c);
 
   std::shared_ptr<ConnectionPool> pool_;
 };

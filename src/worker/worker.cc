@@ -1,0 +1,69 @@
+#include "worker/worker.h"
+
+#include <thread>
+
+namespace aiprod {
+
+Worker::Worker(Store& store, const PipelineServices& services, StageFactory stages,
+               WorkerOptions options)
+    : store_(store), services_(services), stage_factory_(std::move(stages)),
+      options_(std::move(options)) {}
+
+void Worker::RequestStop() {
+  stop_ = true;
+  std::lock_guard lock(mu_);
+  for (Runner* r : runners_) r->RequestStop();
+  for (JobWaiter* w : waiters_) w->Interrupt();
+}
+
+void Worker::Run() {
+  std::vector<std::thread> threads;
+  for (int i = 0; i < std::max(1, options_.concurrency); ++i) {
+    threads.emplace_back([this] {
+      Runner runner(store_, services_, stage_factory_());
+      auto waiter = MakeJobWaiter(options_.database_url);
+      {
+        std::lock_guard lock(mu_);
+        runners_.push_back(&runner);
+        waiters_.push_back(waiter.get());
+        if (stop_) runner.RequestStop();
+      }
+      Loop(runner, *waiter);
+      std::lock_guard lock(mu_);
+      std::erase(runners_, &runner);
+      std::erase(waiters_, waiter.get());
+    });
+  }
+  for (auto& t : threads) t.join();
+}
+
+void Worker::Loop(Runner& runner, JobWaiter& waiter) {
+  const Logger& log = services_.log;
+  auto poll = std::chrono::milliseconds(services_.config->queue.poll_ms);
+  while (!stop_) {
+    ++stats_.busy;
+    auto ran = runner.RunNext();
+    --stats_.busy;
+    if (!ran) {
+      if (stop_) break;
+      ++stats_.errors;
+      log.Warn("job run stopped", {{"error", ran.error().ToString()},
+                                   {"code", CodeName(ran.error().code)}});
+      // A database outage: back off one poll interval instead of spinning.
+      if (ran.error().code == ErrorCode::kUnavailable) waiter.Wait(poll);
+      continue;
+    }
+    if (*ran) {
+      ++stats_.claimed;
+      if (**ran == JobState::kDelivered) ++stats_.delivered;
+      if (**ran == JobState::kFailed || **ran == JobState::kQaFailed || **ran == JobState::kDead) {
+        ++stats_.failed;
+      }
+      continue;
+    }
+    if (options_.exit_when_idle) break;
+    waiter.Wait(poll);
+  }
+}
+
+}  // namespace aiprod
