@@ -6,8 +6,10 @@
 #include <filesystem>
 #include <thread>
 
+#include "pipeline/db_brand_source.h"
 #include "pipeline/stages/stages.h"
 #include "providers/translate/apertium.h"
+#include "store/sql_store.h"
 
 namespace aiprod::cli {
 
@@ -39,22 +41,30 @@ Status App::Init() {
 Status App::OpenStore() {
   AIPROD_TRY(Init());
   if (store_) return {};
-  AIPROD_ASSIGN(store_, aiprod::OpenStore(config_->DatabasePath()));
+  AIPROD_ASSIGN(pool_, OpenPool(config_->DatabasePath()));
+  store_ = std::make_unique<SqlStore>(pool_);
   AIPROD_TRY(store_->Migrate());
   return {};
 }
 
 Runner& App::runner() {
   if (!runner_) {
-    brands_ = std::make_unique<FileBrandSource>(config_->brands_dir,
-                                                static_cast<size_t>(config_->limits.max_input_bytes));
+    // Kits stored in the database (PUT /v1/brands, `aiprod brands import`)
+    // win over the files in brands_dir.
+    brands_ = std::make_unique<DbBrandSource>(
+        pool_, std::make_unique<FileBrandSource>(
+                   config_->brands_dir, static_cast<size_t>(config_->limits.max_input_bytes)));
     services_.config = &*config_;
     services_.clock = &clock_;
     services_.brands = brands_.get();
     services_.store = store_.get();
     services_.translator = &translator();
+    queries_ = std::make_unique<JobQueries>(pool_);
+    services_.queries = queries_.get();
     services_.log = *log_;
     services_.cores = std::max(1u, std::thread::hardware_concurrency());
+    job_end_ = std::make_unique<WebhookJobEndHook>(*store_, pool_, *config_, clock_, *log_, true);
+    services_.job_end = job_end_.get();
     runner_ = std::make_unique<Runner>(*store_, services_, DefaultStages());
   }
   return *runner_;
@@ -67,7 +77,8 @@ const Translator& App::translator() {
 
 int ReportError(const Error& e, bool json) {
   if (json) {
-    PrintJson({{"error", {{"code", CodeName(e.code)}, {"message", e.message}, {"field", e.field}}}});
+    PrintJson(
+        {{"error", {{"code", CodeName(e.code)}, {"message", e.message}, {"field", e.field}}}});
   }
   std::fprintf(stderr, "aiprod: %s [%s]\n", e.ToString().c_str(),
                std::string(CodeName(e.code)).c_str());

@@ -11,8 +11,11 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "creative/brand_source.h"
+#include "pipeline/job_end_hook.h"
 #include "pipeline/runner.h"
 #include "providers/translate/translator.h"
+#include "store/job_queries.h"
+#include "store/pool.h"
 #include "store/store.h"
 
 namespace aiprod::cli {
@@ -30,10 +33,12 @@ class App {
   explicit App(GlobalOptions options) : options_(std::move(options)) {}
 
   const GlobalOptions& options() const { return options_; }
-  Status Init();  // config + logger
+  Status Init();       // config + logger
   Status OpenStore();  // + migrations
   const Config& config() const { return *config_; }
   Store& store() { return *store_; }
+  // The store's connection pool, for repositories beside the Store (keys, audit, brands).
+  const std::shared_ptr<ConnectionPool>& pool() const { return pool_; }
   Logger& log() { return *log_; }
   const Clock& clock() const { return clock_; }
   Runner& runner();  // built on first use
@@ -45,11 +50,14 @@ class App {
   std::optional<Config> config_;
   std::optional<Logger> log_;
   SystemClock clock_;
+  std::shared_ptr<ConnectionPool> pool_;
+  std::unique_ptr<JobQueries> queries_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<BrandSource> brands_;
   std::unique_ptr<Translator> translator_;
   PipelineServices services_;
   std::unique_ptr<Runner> runner_;
+  std::unique_ptr<JobEndHook> job_end_;  // webhooks when jobs end (before runner_ dies)
 };
 
 // Prints an error ("aiprod: field: message [code]") and returns its exit code.
@@ -59,7 +67,13 @@ void PrintJson(const Json& j);
 // Each registers its subcommand(s); the callback stores the exit code.
 void AddRunCommands(CLI::App& app, GlobalOptions& g, int& exit_code);
 void AddJobCommands(CLI::App& app, GlobalOptions& g, int& exit_code);
+// review, edit, approve, reject (commands_review.cc).
+void AddReviewCommands(CLI::App& app, GlobalOptions& g, int& exit_code);
 void AddAdminCommands(CLI::App& app, GlobalOptions& g, int& exit_code);
 void AddRenderCommand(CLI::App& app, GlobalOptions& g, int& exit_code);
+// serve, keys, brands, audit (commands_api.cc).
+void AddApiCommands(CLI::App& app, GlobalOptions& g, int& exit_code);
+// qa, gc, webhooks (commands_qa.cc).
+void AddQaCommands(CLI::App& app, GlobalOptions& g, int& exit_code);
 
 }  // namespace aiprod::cli

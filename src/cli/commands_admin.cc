@@ -1,5 +1,6 @@
 // `aiprod migrate` and `aiprod config show`.
 #include "cli/app.h"
+#include "store/backup.h"
 
 namespace aiprod::cli {
 namespace {
@@ -30,8 +31,37 @@ int ShowConfig(GlobalOptions& g) {
     return 0;
   }
   for (const auto& [k, v] : j.items()) {
-    std::printf("%-28s %s\n", k.c_str(), v.is_string() ? v.get<std::string>().c_str()
-                                                       : v.dump().c_str());
+    std::printf("%-28s %s\n", k.c_str(),
+                v.is_string() ? v.get<std::string>().c_str() : v.dump().c_str());
+  }
+  return 0;
+}
+
+int Backup(GlobalOptions& g, const std::string& out) {
+  App app(g);
+  if (auto st = app.Init(); !st) return ReportError(st.error(), g.json);
+  auto info = BackupDatabase(app.config().DatabasePath(), out);
+  if (!info) return ReportError(info.error(), g.json);
+  if (g.json) {
+    PrintJson({{"engine", info->engine}, {"backup", info->path}, {"bytes", info->bytes}});
+  } else {
+    std::printf("%s backup written to %s (%lld bytes)\n", info->engine.c_str(), info->path.c_str(),
+                static_cast<long long>(info->bytes));
+  }
+  return 0;
+}
+
+int Restore(GlobalOptions& g, const std::string& in) {
+  App app(g);
+  if (auto st = app.Init(); !st) return ReportError(st.error(), g.json);
+  const std::string target = app.config().DatabasePath();
+  if (auto st = RestoreDatabase(in, target); !st) return ReportError(st.error(), g.json);
+  // A backup from an older build is brought up to date like any database.
+  if (auto st = app.OpenStore(); !st) return ReportError(st.error(), g.json);
+  if (g.json) {
+    PrintJson({{"restored", in}, {"database", target}});
+  } else {
+    std::printf("restored %s into %s\n", in.c_str(), target.c_str());
   }
   return 0;
 }
@@ -41,6 +71,15 @@ int ShowConfig(GlobalOptions& g) {
 void AddAdminCommands(CLI::App& app, GlobalOptions& g, int& exit_code) {
   app.add_subcommand("migrate", "Create or upgrade the database schema")
       ->callback([&g, &exit_code] { exit_code = Migrate(g); });
+  auto path = std::make_shared<std::string>();
+  auto* backup = app.add_subcommand("backup", "Write a consistent backup of the database");
+  backup->add_option("file", *path, "Backup file to write")->required();
+  backup->callback([&g, &exit_code, path] { exit_code = Backup(g, *path); });
+  auto* restore =
+      app.add_subcommand("restore", "Restore a backup into an empty database (--db names it)");
+  restore->add_option("file", *path, "Backup file to read")->required();
+  restore->callback([&g, &exit_code, path] { exit_code = Restore(g, *path); });
+
   auto* config = app.add_subcommand("config", "Configuration");
   config->require_subcommand(1);
   config->add_subcommand("show", "Print the effective configuration (secrets redacted)")

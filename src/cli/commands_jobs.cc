@@ -1,4 +1,4 @@
-// `aiprod jobs list|show` and `aiprod approve`: look at and act on jobs.
+// `aiprod jobs list|show`: look at jobs.
 #include "cli/app.h"
 
 namespace aiprod::cli {
@@ -10,9 +10,9 @@ int List(GlobalOptions& g, const std::string& state, const std::string& brand, i
   JobFilter f;
   if (!state.empty()) {
     f.state = StateFromName(state);
-    if (!f.state) return ReportError({ErrorCode::kInvalidInput, "unknown state '" + state + "'",
-                                      "--state"},
-                                     g.json);
+    if (!f.state)
+      return ReportError({ErrorCode::kInvalidInput, "unknown state '" + state + "'", "--state"},
+                         g.json);
   }
   if (!brand.empty()) f.brand_id = brand;
   f.limit = limit;
@@ -61,14 +61,14 @@ int Show(GlobalOptions& g, const std::string& id, bool events) {
     PrintJson(out);
     return 0;
   }
-  std::printf("job        %s\nstate      %s\npreset     %s\nlang       %s -> %s\nbrand      %s\n"
-              "attempts   %d/%d\ncreated    %s\nupdated    %s\n",
-              job->id.c_str(), std::string(StateName(job->state)).c_str(),
-              job->brief.preset.c_str(), job->brief.lang.c_str(),
-              Json(job->brief.target_langs).dump().c_str(),
-              job->brief.brand_id.empty() ? "(default)" : job->brief.brand_id.c_str(),
-              job->attempts, job->max_attempts, FormatTimestamp(job->created_at_ms).c_str(),
-              FormatTimestamp(job->updated_at_ms).c_str());
+  std::printf(
+      "job        %s\nstate      %s\npreset     %s\nlang       %s -> %s\nbrand      %s\n"
+      "attempts   %d/%d\ncreated    %s\nupdated    %s\n",
+      job->id.c_str(), std::string(StateName(job->state)).c_str(), job->brief.preset.c_str(),
+      job->brief.lang.c_str(), Json(job->brief.target_langs).dump().c_str(),
+      job->brief.brand_id.empty() ? "(default)" : job->brief.brand_id.c_str(), job->attempts,
+      job->max_attempts, FormatTimestamp(job->created_at_ms).c_str(),
+      FormatTimestamp(job->updated_at_ms).c_str());
   if (!job->error.empty()) std::printf("error      %s\n", job->error.c_str());
   if (!job->cost_estimate.is_null()) {
     std::printf("estimate   %.1f CPU-s, $%.4f\n", job->cost_estimate.value("cpu_s", 0.0),
@@ -81,26 +81,6 @@ int Show(GlobalOptions& g, const std::string& id, bool events) {
                   e.contains("to_state") ? ("-> " + e["to_state"].get<std::string>()).c_str() : "",
                   e.contains("data") ? ("  " + e["data"].dump()).c_str() : "");
     }
-  }
-  return 0;
-}
-
-int Approve(GlobalOptions& g, const std::string& id) {
-  App app(g);
-  if (auto st = app.OpenStore(); !st) return ReportError(st.error(), g.json);
-  JobTransition t{JobState::kAwaitingApproval, JobState::kAwaitingApproval, "approved"};
-  t.patch.approved = true;
-  t.patch.approval_timestamp_ms = app.clock().NowMs();
-  t.run_after_ms = app.clock().NowMs();
-  t.event_data = {{"by", "cli"}};
-  if (auto st = app.store().Apply(id, nullptr, t, app.clock().NowMs()); !st) {
-    return ReportError(st.error(), g.json);
-  }
-  if (g.json) {
-    PrintJson({{"job_id", id}, {"approved", true}});
-  } else {
-    std::printf("job %s approved; it renders on the next `aiprod resume %s` or by a worker\n",
-                id.c_str(), id.c_str());
   }
   return 0;
 }
@@ -119,7 +99,8 @@ void AddJobCommands(CLI::App& app, GlobalOptions& g, int& exit_code) {
   auto* list = jobs->add_subcommand("list", "List jobs, oldest first");
   list->add_option("--state", args->state, "Only jobs in this state");
   list->add_option("--brand", args->brand, "Only jobs of this brand");
-  list->add_option("--limit", args->limit, "At most this many (1-1000)")->check(CLI::Range(1, 1000));
+  list->add_option("--limit", args->limit, "At most this many (1-1000)")
+      ->check(CLI::Range(1, 1000));
   list->add_option("--after", args->after, "Cursor: list jobs after this id");
   list->callback([&g, &exit_code, args] {
     exit_code = List(g, args->state, args->brand, args->limit, args->after);
@@ -128,10 +109,6 @@ void AddJobCommands(CLI::App& app, GlobalOptions& g, int& exit_code) {
   show->add_option("job", args->id, "Job id")->required();
   show->add_flag("--events", args->events, "Include the job's event history");
   show->callback([&g, &exit_code, args] { exit_code = Show(g, args->id, args->events); });
-
-  auto* approve = app.add_subcommand("approve", "Approve a job waiting for review");
-  approve->add_option("job", args->id, "Job id")->required();
-  approve->callback([&g, &exit_code, args] { exit_code = Approve(g, args->id); });
 }
 
 }  // namespace aiprod::cli

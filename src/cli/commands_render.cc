@@ -1,6 +1,8 @@
 // `aiprod render MANIFEST.json -o OUT.mp4`: draw a manifest directly.
 #include <unistd.h>
 
+#include <filesystem>
+
 #include "cli/app.h"
 #include "model/manifest.h"
 #include "render/renderer.h"
@@ -8,13 +10,23 @@
 namespace aiprod::cli {
 namespace {
 
-int Render(GlobalOptions& g, const std::string& manifest_path, const std::string& out,
-           const std::string& aspect, bool draft, const std::string& lang) {
+struct RenderArgs {
+  std::string manifest, out, aspect, lang, cache_dir, assets;
+  bool draft = false;
+  int threads = -1;
+};
+
+int Render(GlobalOptions& g, const RenderArgs& a) {
+  const std::string& manifest_path = a.manifest;
+  const std::string& out = a.out;
+  const std::string& aspect = a.aspect;
+  const std::string& lang = a.lang;
+  const bool draft = a.draft;
   App app(g);
   if (auto st = app.Init(); !st) return ReportError(st.error(), g.json);
   const Config& config = app.config();
-  auto json = ReadJsonFile(manifest_path, "manifest",
-                           static_cast<size_t>(config.limits.max_input_bytes));
+  auto json =
+      ReadJsonFile(manifest_path, "manifest", static_cast<size_t>(config.limits.max_input_bytes));
   if (!json) return ReportError(json.error(), g.json);
   ManifestLimits limits;
   limits.max_scenes = static_cast<size_t>(config.limits.max_scenes);
@@ -25,8 +37,9 @@ int Render(GlobalOptions& g, const std::string& manifest_path, const std::string
     auto pm = ProductionManifestFromJson(*json, limits);
     if (!pm) return ReportError(pm.error(), g.json);
     const Manifest* m = lang.empty() ? &pm->variants.front() : pm->Find(lang);
-    if (!m) return ReportError({ErrorCode::kInvalidInput, "no variant for '" + lang + "'", "--lang"},
-                               g.json);
+    if (!m)
+      return ReportError({ErrorCode::kInvalidInput, "no variant for '" + lang + "'", "--lang"},
+                         g.json);
     manifest = *m;
   } else {
     manifest = ManifestFromJson(*json, limits);
@@ -46,6 +59,11 @@ int Render(GlobalOptions& g, const std::string& manifest_path, const std::string
     if (!s) return ReportError(s.error(), g.json);
     settings = *s;
   }
+  // Assets resolve inside --assets, by default the manifest's own directory.
+  settings.asset_dir =
+      a.assets.empty() ? std::filesystem::absolute(manifest_path).parent_path().string() : a.assets;
+  settings.cache_dir = a.cache_dir;
+  if (a.threads >= 0) settings.threads = a.threads;
   bool tty = isatty(STDERR_FILENO) && !g.json;
   int last = -1;
   auto progress = [&](double f) {
@@ -59,14 +77,22 @@ int Render(GlobalOptions& g, const std::string& manifest_path, const std::string
   if (!r) return ReportError(r.error(), g.json);
   if (g.json) {
     PrintJson({{"video", r->video_path},
+               {"captions", r->captions_path},
+               {"poster", r->poster_path},
                {"duration_s", r->duration_s},
                {"frames", r->frames},
                {"width", r->width},
                {"height", r->height},
+               {"segments", r->segments},
+               {"cache_hits", r->cache_hits},
+               {"cache_misses", r->cache_misses},
+               {"frames_encoded", r->frames_encoded},
                {"render_seconds", r->wall_s}});
   } else {
-    std::printf("%s  %dx%d  %.2f s  (%lld frames in %.2f s)\n", r->video_path.c_str(), r->width,
-                r->height, r->duration_s, static_cast<long long>(r->frames), r->wall_s);
+    std::printf("%s  %dx%d  %.2f s  (%lld frames in %.2f s; segments %lld cached, %lld encoded)\n",
+                r->video_path.c_str(), r->width, r->height, r->duration_s,
+                static_cast<long long>(r->frames), r->wall_s, static_cast<long long>(r->cache_hits),
+                static_cast<long long>(r->cache_misses));
   }
   return 0;
 }
@@ -74,11 +100,7 @@ int Render(GlobalOptions& g, const std::string& manifest_path, const std::string
 }  // namespace
 
 void AddRenderCommand(CLI::App& app, GlobalOptions& g, int& exit_code) {
-  struct Args {
-    std::string manifest, out, aspect, lang;
-    bool draft = false;
-  };
-  auto args = std::make_shared<Args>();
+  auto args = std::make_shared<RenderArgs>();
   auto* render = app.add_subcommand("render", "Render a manifest to an MP4");
   render->add_option("manifest", args->manifest, "Manifest JSON file")->required();
   render->add_option("-o,--output", args->out, "Output MP4 path")->required();
@@ -86,9 +108,12 @@ void AddRenderCommand(CLI::App& app, GlobalOptions& g, int& exit_code) {
                      "16:9, 9:16 or 1:1 at the standard size (default: the canvas size)");
   render->add_option("--lang", args->lang, "Variant to draw from a production manifest");
   render->add_flag("--draft", args->draft, "Half size, fastest encoder preset");
-  render->callback([&g, &exit_code, args] {
-    exit_code = Render(g, args->manifest, args->out, args->aspect, args->draft, args->lang);
-  });
+  render->add_option("--cache-dir", args->cache_dir,
+                     "Scene cache: keep segments here and reuse them (default: none)");
+  render->add_option("--assets", args->assets,
+                     "Asset directory for `asset` paths (default: the manifest's directory)");
+  render->add_option("--threads", args->threads, "Threads (0: all cores; default from config)");
+  render->callback([&g, &exit_code, args] { exit_code = Render(g, *args); });
 }
 
 }  // namespace aiprod::cli

@@ -7,10 +7,10 @@
 #include "cli/app.h"
 #include "cli/progress.h"
 #include "cli/signals.h"
-#include "pipeline/stages/stages.h"
-#include "worker/worker.h"
 #include "core/ids.h"
 #include "core/json.h"
+#include "pipeline/stages/stages.h"
+#include "worker/worker.h"
 
 namespace aiprod::cli {
 namespace {
@@ -66,7 +66,7 @@ int Finish(App& app, const std::string& job_id, const Result<JobState>& ran) {
 // Validates the brief and creates the job (queued). Everything is checked
 // before the row exists: bad input leaves nothing behind.
 Result<Job> CreateJobFromBrief(App& app, const std::string& brief_path, const std::string& out_dir,
-                               bool review, const std::string& brand_file) {
+                               bool review, bool draft, const std::string& brand_file) {
   const Config& config = app.config();
   auto max_bytes = static_cast<size_t>(config.limits.max_input_bytes);
   AIPROD_ASSIGN(Json json, ReadJsonFile(brief_path, "brief", max_bytes));
@@ -76,6 +76,7 @@ Result<Job> CreateJobFromBrief(App& app, const std::string& brief_path, const st
   limits.max_duration_s = config.render.max_duration_s;
   AIPROD_ASSIGN(Brief brief, BriefFromJson(json, limits));
   if (review) brief.review = true;
+  if (draft) brief.draft = true;
   // An unreachable language is bad input too.
   for (const auto& lang : brief.target_langs) {
     AIPROD_TRY(FindRoute(app.translator().DirectPairs(), brief.lang, lang));
@@ -93,18 +94,17 @@ Result<Job> CreateJobFromBrief(App& app, const std::string& brief_path, const st
     AIPROD_TRY(brands.Find(brief.brand_id));
   }
   AIPROD_TRY(app.OpenStore());
-  NewJob nj{NewUuidV7(app.clock()), brief, options, config.queue.max_attempts,
-            app.clock().NowMs()};
+  NewJob nj{NewUuidV7(app.clock()), brief, options, config.queue.max_attempts, app.clock().NowMs()};
   AIPROD_ASSIGN(Job job, app.store().CreateJob(nj));
   app.log().Info("job created", {{"job_id", job.id}});
   return job;
 }
 
 int Run(GlobalOptions& g, const std::string& brief_path, const std::string& out_dir, bool review,
-        const std::string& brand_file) {
+        bool draft, const std::string& brand_file) {
   App app(g);
   if (auto st = app.Init(); !st) return ReportError(st.error(), g.json);
-  auto job = CreateJobFromBrief(app, brief_path, out_dir, review, brand_file);
+  auto job = CreateJobFromBrief(app, brief_path, out_dir, review, draft, brand_file);
   if (!job) return ReportError(job.error(), g.json);
   if (!g.json && isatty(STDERR_FILENO)) std::fprintf(stderr, "job %s\n", job->id.c_str());
   TerminalProgress progress;
@@ -113,11 +113,11 @@ int Run(GlobalOptions& g, const std::string& brief_path, const std::string& out_
   return Finish(app, job->id, ran);
 }
 
-int Submit(GlobalOptions& g, const std::string& brief_path, const std::string& out_dir,
-           bool review, const std::string& brand_file) {
+int Submit(GlobalOptions& g, const std::string& brief_path, const std::string& out_dir, bool review,
+           bool draft, const std::string& brand_file) {
   App app(g);
   if (auto st = app.Init(); !st) return ReportError(st.error(), g.json);
-  auto job = CreateJobFromBrief(app, brief_path, out_dir, review, brand_file);
+  auto job = CreateJobFromBrief(app, brief_path, out_dir, review, draft, brand_file);
   if (!job) return ReportError(job.error(), g.json);
   if (g.json) {
     PrintJson({{"job_id", job->id}, {"state", StateName(job->state)}});
@@ -168,7 +168,7 @@ int RunWorker(GlobalOptions& g, bool once, int concurrency) {
 void AddRunCommands(CLI::App& app, GlobalOptions& g, int& exit_code) {
   struct Args {
     std::string brief, out, brand, job;
-    bool review = false, once = false;
+    bool review = false, once = false, draft = false;
     int concurrency = 1;
   };
   auto args = std::make_shared<Args>();  // owned by the callbacks, which live as long as `app`
@@ -178,19 +178,21 @@ void AddRunCommands(CLI::App& app, GlobalOptions& g, int& exit_code) {
   run->add_option("--out,-o", args->out,
                   "Directory for the delivered files (default: data_dir/out/JOB)");
   run->add_flag("--review", args->review, "Stop at awaiting_approval for a human review");
+  run->add_flag("--draft", args->draft, "Half-size renders with the fastest encoder preset");
   run->add_option("--brand", args->brand,
                   "Brand kit JSON file to apply (instead of looking up brand_id)");
   run->callback([&g, &exit_code, args] {
-    exit_code = Run(g, args->brief, args->out, args->review, args->brand);
+    exit_code = Run(g, args->brief, args->out, args->review, args->draft, args->brand);
   });
 
   auto* submit = app.add_subcommand("submit", "Queue a brief for a worker; prints the job id");
   submit->add_option("brief", args->brief, "Brief JSON file")->required();
   submit->add_option("--out,-o", args->out, "Directory for the delivered files");
   submit->add_flag("--review", args->review, "Stop at awaiting_approval for a human review");
+  submit->add_flag("--draft", args->draft, "Half-size renders with the fastest encoder preset");
   submit->add_option("--brand", args->brand, "Brand kit JSON file to apply");
   submit->callback([&g, &exit_code, args] {
-    exit_code = Submit(g, args->brief, args->out, args->review, args->brand);
+    exit_code = Submit(g, args->brief, args->out, args->review, args->draft, args->brand);
   });
 
   auto* resume =
@@ -202,9 +204,8 @@ void AddRunCommands(CLI::App& app, GlobalOptions& g, int& exit_code) {
   worker->add_flag("--once", args->once, "Exit when the queue is empty");
   worker->add_option("--concurrency,-c", args->concurrency, "Jobs run at once (threads)")
       ->check(CLI::Range(1, 64));
-  worker->callback([&g, &exit_code, args] {
-    exit_code = RunWorker(g, args->once, args->concurrency);
-  });
+  worker->callback(
+      [&g, &exit_code, args] { exit_code = RunWorker(g, args->once, args->concurrency); });
 }
 
 }  // namespace aiprod::cli

@@ -2,11 +2,13 @@
 #include <clocale>
 
 #include "cli/app.h"
+#include "cli/signals.h"
 #include "core/version.h"
 
 int main(int argc, char** argv) {
   std::setlocale(LC_ALL, "C.UTF-8");
   using namespace aiprod::cli;
+  InstallSignalWatcher();
   CLI::App app{"AIPROD: a brief in, a checked, localized video out.", "aiprod"};
   app.set_version_flag("--version", std::string("aiprod ") + aiprod::kVersion);
   app.require_subcommand(1);
@@ -19,8 +21,11 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   AddRunCommands(app, g, exit_code);
   AddJobCommands(app, g, exit_code);
+  AddReviewCommands(app, g, exit_code);
   AddAdminCommands(app, g, exit_code);
   AddRenderCommand(app, g, exit_code);
+  AddApiCommands(app, g, exit_code);
+  AddQaCommands(app, g, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -2,35 +2,70 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <unistd.h>
+
+#include <mutex>
+#include <thread>
 
 namespace aiprod::cli {
 namespace {
+
+std::mutex g_mutex;
+std::function<void()> g_on_stop;  // guarded by g_mutex
+bool g_stopping = false;          // guarded by g_mutex
 
 sigset_t StopSet() {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGUSR1);  // our own wake-up for shutdown of the watcher
   return set;
+}
+
+// The default effect, as if the signal had never been blocked: the process
+// ends with the signal's status.
+[[noreturn]] void DieBy(int sig) {
+  signal(sig, SIG_DFL);
+  sigset_t one;
+  sigemptyset(&one);
+  sigaddset(&one, sig);
+  pthread_sigmask(SIG_UNBLOCK, &one, nullptr);
+  raise(sig);
+  _exit(128 + sig);
+}
+
+void Watch(sigset_t set) {
+  for (;;) {
+    int sig = 0;
+    if (sigwait(&set, &sig) != 0) continue;
+    std::function<void()> on_stop;
+    {
+      std::lock_guard lock(g_mutex);
+      if (!g_on_stop || g_stopping) DieBy(sig);
+      g_stopping = true;
+      on_stop = g_on_stop;
+    }
+    on_stop();
+  }
 }
 
 }  // namespace
 
-StopSignals::StopSignals(std::function<void()> on_stop) {
+void InstallSignalWatcher() {
   sigset_t set = StopSet();
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  watcher_ = std::thread([set, on_stop = std::move(on_stop)] {
-    int sig = 0;
-    if (sigwait(&set, &sig) == 0 && sig != SIGUSR1) on_stop();
-  });
+  std::thread(Watch, set).detach();
+}
+
+StopSignals::StopSignals(std::function<void()> on_stop) {
+  std::lock_guard lock(g_mutex);
+  g_on_stop = std::move(on_stop);
+  g_stopping = false;
 }
 
 StopSignals::~StopSignals() {
-  pthread_kill(watcher_.native_handle(), SIGUSR1);
-  watcher_.join();
-  sigset_t set = StopSet();
-  pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
+  std::lock_guard lock(g_mutex);
+  g_on_stop = nullptr;
 }
 
 }  // namespace aiprod::cli

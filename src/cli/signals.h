@@ -1,23 +1,24 @@
-// SIGINT/SIGTERM turned into a callback on an ordinary thread: the signals are
-// blocked in every thread started after construction and a watcher thread
-// sigwait()s for them, so the callback may lock, log and call into the store.
+// SIGINT/SIGTERM turned into a callback on an ordinary thread. main() blocks
+// the signals before any other thread exists (threads inherit the mask) and
+// a watcher thread sigwait()s for them, so the callback may lock, log and call
+// into the store. With no callback registered a signal has its default effect.
 #pragma once
 
 #include <functional>
-#include <thread>
 
 namespace aiprod::cli {
 
+// Call first thing in main(), before any thread is started.
+void InstallSignalWatcher();
+
+// Routes stop signals to `on_stop` while alive. A second signal after the
+// first has its default effect, so a stuck shutdown can still be interrupted.
 class StopSignals {
  public:
-  // Call before starting other threads (they inherit the blocked mask).
   explicit StopSignals(std::function<void()> on_stop);
-  ~StopSignals();  // restores the mask; joins the watcher
+  ~StopSignals();
   StopSignals(const StopSignals&) = delete;
   StopSignals& operator=(const StopSignals&) = delete;
-
- private:
-  std::thread watcher_;
 };
 
 }  // namespace aiprod::cli

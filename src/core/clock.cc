@@ -22,4 +22,13 @@ std::string FormatTimestamp(int64_t ms) {
   return buf;
 }
 
+int64_t MonthStartUtc(int64_t ms) {
+  std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  tm.tm_mday = 1;
+  tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+  return static_cast<int64_t>(timegm(&tm)) * 1000;
+}
+
 }  // namespace aiprod

@@ -33,4 +33,7 @@ class FakeClock final : public Clock {
 // RFC 3339 UTC with milliseconds: 2026-11-24T02:09:50.123Z.
 std::string FormatTimestamp(int64_t ms);
 
+// The first millisecond of the calendar month (UTC) containing `ms`.
+int64_t MonthStartUtc(int64_t ms);
+
 }  // namespace aiprod

@@ -4,15 +4,24 @@ namespace aiprod {
 
 std::string_view CodeName(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kInvalidInput: return "invalid_input";
-    case ErrorCode::kNotFound: return "not_found";
-    case ErrorCode::kConflict: return "conflict";
-    case ErrorCode::kLeaseLost: return "lease_lost";
-    case ErrorCode::kUnavailable: return "unavailable";
-    case ErrorCode::kBudgetExceeded: return "budget_exceeded";
-    case ErrorCode::kCancelled: return "cancelled";
-    case ErrorCode::kIo: return "io_error";
-    case ErrorCode::kInternal: return "internal";
+    case ErrorCode::kInvalidInput:
+      return "invalid_input";
+    case ErrorCode::kNotFound:
+      return "not_found";
+    case ErrorCode::kConflict:
+      return "conflict";
+    case ErrorCode::kLeaseLost:
+      return "lease_lost";
+    case ErrorCode::kUnavailable:
+      return "unavailable";
+    case ErrorCode::kBudgetExceeded:
+      return "budget_exceeded";
+    case ErrorCode::kCancelled:
+      return "cancelled";
+    case ErrorCode::kIo:
+      return "io_error";
+    case ErrorCode::kInternal:
+      return "internal";
   }
   return "internal";
 }

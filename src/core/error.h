@@ -56,18 +56,18 @@ inline std::unexpected<Error> Unexpected(Error e) { return std::unexpected<Error
 }  // namespace aiprod
 
 // Propagates the error of a Result-returning expression, else yields nothing.
-#define AIPROD_TRY(expr)                                                \
-  do {                                                                  \
-    if (auto aiprod_try_result_ = (expr); !aiprod_try_result_) {        \
-      return std::unexpected(std::move(aiprod_try_result_).error());    \
-    }                                                                   \
+#define AIPROD_TRY(expr)                                             \
+  do {                                                               \
+    if (auto aiprod_try_result_ = (expr); !aiprod_try_result_) {     \
+      return std::unexpected(std::move(aiprod_try_result_).error()); \
+    }                                                                \
   } while (0)
 
 #define AIPROD_CONCAT_INNER(a, b) a##b
 #define AIPROD_CONCAT(a, b) AIPROD_CONCAT_INNER(a, b)
 // `AIPROD_ASSIGN(auto x, Expr())` assigns the value or returns the error.
 #define AIPROD_ASSIGN(lhs, expr) AIPROD_ASSIGN_IMPL(AIPROD_CONCAT(aiprod_r_, __LINE__), lhs, expr)
-#define AIPROD_ASSIGN_IMPL(tmp, lhs, expr)               \
-  auto tmp = (expr);                                     \
+#define AIPROD_ASSIGN_IMPL(tmp, lhs, expr)                  \
+  auto tmp = (expr);                                        \
   if (!tmp) return std::unexpected(std::move(tmp).error()); \
   lhs = std::move(*tmp)

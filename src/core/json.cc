@@ -46,8 +46,8 @@ Result<Json> ParseJsonStrict(std::string_view text, std::string_view what, int m
   } catch (const DuplicateKey& e) {
     return Invalid(e.key, "duplicate key in " + std::string(what));
   } catch (const TooDeep&) {
-    return Invalid("", std::string(what) + " nests deeper than " + std::to_string(max_depth) +
-                           " levels");
+    return Invalid(
+        "", std::string(what) + " nests deeper than " + std::to_string(max_depth) + " levels");
   } catch (const Json::parse_error& e) {
     std::string msg = e.what();
     // nlohmann prefixes "[json.exception.parse_error.101] "; keep the useful part.
@@ -152,10 +152,10 @@ Result<std::optional<int64_t>> ObjectReader::OptInt(std::string_view key, int64_
                   (v->is_number_float() && std::nearbyint(v->get<double>()) == v->get<double>() &&
                    std::fabs(v->get<double>()) < 9e15);
   if (!integral) return Invalid(PathOf(key), "must be an integer");
-  int64_t i = v->is_number_unsigned() && v->get<uint64_t>() > uint64_t(INT64_MAX)
-                  ? INT64_MAX
-                  : (v->is_number_float() ? static_cast<int64_t>(v->get<double>())
-                                          : v->get<int64_t>());
+  int64_t i =
+      v->is_number_unsigned() && v->get<uint64_t>() > uint64_t(INT64_MAX)
+          ? INT64_MAX
+          : (v->is_number_float() ? static_cast<int64_t>(v->get<double>()) : v->get<int64_t>());
   if (i < min || i > max) {
     return Invalid(PathOf(key),
                    "must be between " + std::to_string(min) + " and " + std::to_string(max));

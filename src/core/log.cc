@@ -9,10 +9,14 @@ namespace {
 
 std::string_view LevelName(LogLevel l) {
   switch (l) {
-    case LogLevel::kDebug: return "debug";
-    case LogLevel::kInfo: return "info";
-    case LogLevel::kWarn: return "warn";
-    case LogLevel::kError: return "error";
+    case LogLevel::kDebug:
+      return "debug";
+    case LogLevel::kInfo:
+      return "info";
+    case LogLevel::kWarn:
+      return "warn";
+    case LogLevel::kError:
+      return "error";
   }
   return "info";
 }
@@ -35,12 +39,14 @@ Result<LogFormat> ParseLogFormat(std::string_view s) {
 
 Logger::Logger(LogLevel min_level, LogFormat format, FILE* out)
     : min_(min_level), context_(Json::object()) {
-  bool json = format == LogFormat::kJson ||
-              (format == LogFormat::kAuto && (!out || !isatty(fileno(out))));
+  bool json =
+      format == LogFormat::kJson || (format == LogFormat::kAuto && (!out || !isatty(fileno(out))));
   sink_ = std::make_shared<Sink>(out, json);
 }
 
-Logger Logger::Null() { return Logger(std::make_shared<Sink>(nullptr, true), LogLevel::kError, {}); }
+Logger Logger::Null() {
+  return Logger(std::make_shared<Sink>(nullptr, true), LogLevel::kError, {});
+}
 
 Logger Logger::With(const Json& fields) const {
   Json merged = context_;

@@ -28,10 +28,18 @@ class Logger {
   Logger With(const Json& fields) const;
 
   void Log(LogLevel level, std::string_view message, const Json& fields = Json::object()) const;
-  void Debug(std::string_view m, const Json& f = Json::object()) const { Log(LogLevel::kDebug, m, f); }
-  void Info(std::string_view m, const Json& f = Json::object()) const { Log(LogLevel::kInfo, m, f); }
-  void Warn(std::string_view m, const Json& f = Json::object()) const { Log(LogLevel::kWarn, m, f); }
-  void Error(std::string_view m, const Json& f = Json::object()) const { Log(LogLevel::kError, m, f); }
+  void Debug(std::string_view m, const Json& f = Json::object()) const {
+    Log(LogLevel::kDebug, m, f);
+  }
+  void Info(std::string_view m, const Json& f = Json::object()) const {
+    Log(LogLevel::kInfo, m, f);
+  }
+  void Warn(std::string_view m, const Json& f = Json::object()) const {
+    Log(LogLevel::kWarn, m, f);
+  }
+  void Error(std::string_view m, const Json& f = Json::object()) const {
+    Log(LogLevel::kError, m, f);
+  }
 
   // Silences everything (tests).
   static Logger Null();

@@ -53,9 +53,18 @@ Result<SubprocessResult> RunSubprocess(const std::vector<std::string>& argv_in,
   posix_spawn_file_actions_adddup2(&actions, in.fd[0], 0);
   posix_spawn_file_actions_adddup2(&actions, out.fd[1], 1);
   posix_spawn_file_actions_adddup2(&actions, err.fd[1], 2);
+  // Children start with an empty signal mask: the CLI blocks SIGINT/SIGTERM in
+  // its own threads (a watcher thread takes them), and a tool must stay killable.
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  sigset_t none;
+  sigemptyset(&none);
+  posix_spawnattr_setsigmask(&attr, &none);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
   pid_t pid = -1;
-  int rc = posix_spawnp(&pid, cargv[0], &actions, nullptr, cargv.data(), cenv.data());
+  int rc = posix_spawnp(&pid, cargv[0], &actions, &attr, cargv.data(), cenv.data());
   posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
   if (rc != 0) {
     return Fail(rc == ENOENT ? ErrorCode::kNotFound : ErrorCode::kIo,
                 "cannot run " + argv[0] + ": " + std::strerror(rc));
@@ -109,8 +118,8 @@ Result<SubprocessResult> RunSubprocess(const std::vector<std::string>& argv_in,
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
   if (timed_out) {
-    return Fail(ErrorCode::kUnavailable, argv[0] + " did not finish within " +
-                                             std::to_string(options.timeout_s) + " s");
+    return Fail(ErrorCode::kUnavailable,
+                argv[0] + " did not finish within " + std::to_string(options.timeout_s) + " s");
   }
   if (too_big) return Fail(ErrorCode::kInternal, argv[0] + " wrote more output than allowed");
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);

@@ -12,7 +12,7 @@ namespace aiprod {
 double ContrastRatio(const Color& a, const Color& b);
 
 struct BrandApplication {
-  Json markers;                            // per-scene markers + findings
+  Json markers;                           // per-scene markers + findings
   std::vector<std::string> banned_found;  // banned words present in the text
 };
 

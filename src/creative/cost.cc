@@ -25,8 +25,8 @@ CostEstimate EstimateCost(const ProductionManifest& pm, const std::vector<std::s
 Json CostEstimate::ToJson() const {
   Json rs = Json::array();
   for (const auto& r : renditions) {
-    rs.push_back({{"lang", r.lang}, {"aspect", r.aspect}, {"output_s", r.output_s},
-                  {"cpu_s", r.cpu_s}});
+    rs.push_back(
+        {{"lang", r.lang}, {"aspect", r.aspect}, {"output_s", r.output_s}, {"cpu_s", r.cpu_s}});
   }
   return {{"backend", "local"},
           {"stages", {{"render", {{"cpu_s", cpu_s}, {"usd", usd}}}}},

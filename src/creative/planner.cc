@@ -12,19 +12,18 @@ namespace {
 // Words that join clauses (split points for key phrases) in the source
 // languages the planner sees most.
 constexpr std::array<std::string_view, 16> kConjunctions = {
-    "and", "but", "or", "so", "then", "which", "that", "while",
-    "et",  "mais", "ou", "y",  "pero", "i",    "und",  "aber"};
+    "and", "but",  "or", "so", "then", "which", "that", "while",
+    "et",  "mais", "ou", "y",  "pero", "i",     "und",  "aber"};
 // Words a key phrase should not end on.
 constexpr std::array<std::string_view, 28> kFiller = {
-    "a",   "an",  "the", "and", "or", "of", "to",  "in",  "on",  "at",
-    "by",  "for", "with", "your", "our", "its", "de", "la",  "le",  "les",
-    "des", "du",  "el",  "los", "las", "en", "et", "y"};
+    "a",   "an",  "the", "and", "or", "of",  "to",  "in", "on", "at",  "by",  "for", "with", "your",
+    "our", "its", "de",  "la",  "le", "les", "des", "du", "el", "los", "las", "en",  "et",   "y"};
 constexpr std::array<std::string_view, 30> kCtaVerbs = {
-    "order",    "buy",       "get",     "visit",     "call",      "sign",     "try",
-    "shop",     "book",      "join",    "download",  "subscribe", "contact",  "discover",
-    "start",    "register",  "apply",   "learn",     "commandez", "achetez",  "découvrez",
-    "visitez",  "rendez-vous", "inscrivez-vous", "compra", "pide",  "visita",   "descubre",
-    "reserva",  "llama"};
+    "order",     "buy",      "get",       "visit",    "call",        "sign",
+    "try",       "shop",     "book",      "join",     "download",    "subscribe",
+    "contact",   "discover", "start",     "register", "apply",       "learn",
+    "commandez", "achetez",  "découvrez", "visitez",  "rendez-vous", "inscrivez-vous",
+    "compra",    "pide",     "visita",    "descubre", "reserva",     "llama"};
 
 bool In(std::string_view word, auto const& list) {
   return std::find(list.begin(), list.end(), word) != list.end();
@@ -123,11 +122,24 @@ Status RetimeScenes(Manifest& m, const PresetStyle& style, const PlannerConfig& 
       AIPROD_ASSIGN(speech, timer(scene.narration->text, m.lang));
       scene.narration->start_s = t_in + style.lead_s;
     }
-    double d = std::max(config.min_scene_s,
-                        t_in + style.lead_s + speech + std::max(style.tail_s, next_t));
+    double d =
+        std::max(config.min_scene_s, t_in + style.lead_s + speech + std::max(style.tail_s, next_t));
     scene.duration_s = std::round(d * 1000) / 1000;
   }
   return {};
+}
+
+void FitToHint(Manifest& m, double hint_s, double max_scene_s) {
+  // Speech is never rushed or cut: a video shorter than the hint gets longer
+  // pauses after each scene's narration, up to the hint's lower bound; one
+  // longer than the hint stays as long as its narration needs.
+  double total = m.TotalDuration();
+  double target = kHintTolerance * hint_s + 0.02 * hint_s;  // a little inside the bound
+  if (total >= target || m.scenes.empty()) return;
+  double extra = (target - total) / static_cast<double>(m.scenes.size());
+  for (auto& s : m.scenes) {
+    s.duration_s = std::min(max_scene_s, std::round((s.duration_s + extra) * 1000) / 1000);
+  }
 }
 
 DeterministicPlanner::DeterministicPlanner(PlannerConfig config, SpeechTimer timer,
@@ -178,8 +190,8 @@ Result<Manifest> DeterministicPlanner::Plan(const Brief& brief) const {
     groups.push_back({{pieces[i]}, d});
   }
   if (groups.size() > limits_.max_scenes) {
-    return Invalid("content", "needs " + std::to_string(groups.size()) +
-                                  " scenes; the limit is " + std::to_string(limits_.max_scenes));
+    return Invalid("content", "needs " + std::to_string(groups.size()) + " scenes; the limit is " +
+                                  std::to_string(limits_.max_scenes));
   }
 
   Manifest m;
@@ -202,6 +214,7 @@ Result<Manifest> DeterministicPlanner::Plan(const Brief& brief) const {
     m.scenes.push_back(std::move(scene));
   }
   AIPROD_TRY(RetimeScenes(m, style, config_, timer_));
+  if (brief.duration_hint_s) FitToHint(m, *brief.duration_hint_s, limits_.max_scene_s);
   return m;
 }
 

@@ -54,6 +54,12 @@ class DeterministicPlanner final : public Planner {
 Status RetimeScenes(Manifest& m, const PresetStyle& style, const PlannerConfig& config,
                     const SpeechTimer& timer);
 
+// Scene durations honour a brief's duration hint within ±15%.
+inline constexpr double kHintTolerance = 0.85;
+// Lengthens the pauses after narration so the video reaches at least 85% of
+// `hint_s` (never shortens speech; each scene stays within `max_scene_s`).
+void FitToHint(Manifest& m, double hint_s, double max_scene_s);
+
 // The short on-screen phrase for a sentence: its first clause, at most
 // `max_words` words, without trailing filler words or punctuation.
 std::string KeyPhrase(const std::string& sentence, int max_words);

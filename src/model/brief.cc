@@ -43,9 +43,12 @@ Status CheckLanguage(const std::string& code, const std::string& field) {
 
 std::string_view PriorityName(Priority p) {
   switch (p) {
-    case Priority::kLow: return "low";
-    case Priority::kNormal: return "normal";
-    case Priority::kHigh: return "high";
+    case Priority::kLow:
+      return "low";
+    case Priority::kNormal:
+      return "normal";
+    case Priority::kHigh:
+      return "high";
   }
   return "normal";
 }
@@ -88,9 +91,8 @@ size_t Utf8Length(std::string_view s) {
 
 Result<Brief> BriefFromJson(const Json& j, const BriefLimits& limits) {
   AIPROD_ASSIGN(auto r, ObjectReader::Open(j, ""));
-  AIPROD_TRY(r.OnlyKeys({"content", "preset", "priority", "lang", "target_langs",
-                         "aspect_ratios", "brand_id", "duration_hint_s", "review",
-                         "webhook_url"}));
+  AIPROD_TRY(r.OnlyKeys({"content", "preset", "priority", "lang", "target_langs", "aspect_ratios",
+                         "brand_id", "duration_hint_s", "review", "draft", "webhook_url"}));
   Brief b;
   AIPROD_ASSIGN(b.content, r.String("content", 16 * limits.max_content_chars));
   if (!IsValidUtf8(b.content)) return Invalid("content", "is not valid UTF-8");
@@ -152,6 +154,7 @@ Result<Brief> BriefFromJson(const Json& j, const BriefLimits& limits) {
   }
   AIPROD_ASSIGN(b.duration_hint_s, r.OptNumber("duration_hint_s", 1, limits.max_duration_s));
   AIPROD_ASSIGN(b.review, r.Bool("review", false));
+  AIPROD_ASSIGN(b.draft, r.Bool("draft", false));
   AIPROD_ASSIGN(auto webhook, r.OptString("webhook_url", 2048));
   b.webhook_url = webhook.value_or("");
   return b;
@@ -164,7 +167,8 @@ Json BriefToJson(const Brief& b) {
             {"lang", b.lang},
             {"target_langs", b.target_langs},
             {"aspect_ratios", b.aspect_ratios},
-            {"review", b.review}};
+            {"review", b.review},
+            {"draft", b.draft}};
   if (!b.brand_id.empty()) j["brand_id"] = b.brand_id;
   if (b.duration_hint_s) j["duration_hint_s"] = *b.duration_hint_s;
   if (!b.webhook_url.empty()) j["webhook_url"] = b.webhook_url;

@@ -30,6 +30,7 @@ struct Brief {
   std::string brand_id;                    // empty: the default brand kit
   std::optional<double> duration_hint_s;
   bool review = false;  // stop at awaiting_approval for a human
+  bool draft = false;   // half-size, fastest-preset renders (previews, tests)
   std::string webhook_url;
 };
 

@@ -65,11 +65,10 @@ Json JobToJson(const Job& job) {
   j["attempts"] = job.attempts;
   if (job.cancel_requested) j["cancel_requested"] = true;
   j["max_attempts"] = job.max_attempts;
-  j["lease"] = job.lease_owner.empty()
-                   ? Json()
-                   : Json{{"owner", job.lease_owner},
-                          {"expires_at", FormatTimestamp(job.lease_expires_ms)},
-                          {"epoch", job.lease_epoch}};
+  j["lease"] = job.lease_owner.empty() ? Json()
+                                       : Json{{"owner", job.lease_owner},
+                                              {"expires_at", FormatTimestamp(job.lease_expires_ms)},
+                                              {"epoch", job.lease_epoch}};
   j["created_at"] = FormatTimestamp(job.created_at_ms);
   j["updated_at"] = FormatTimestamp(job.updated_at_ms);
   return j;

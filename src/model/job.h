@@ -53,7 +53,7 @@ struct Job {
   std::optional<int64_t> run_after_ms;  // null: not runnable (parked or finished)
   std::string lease_owner;
   int64_t lease_expires_ms = 0;
-  int64_t lease_epoch = 0;  // fencing token, incremented on every claim
+  int64_t lease_epoch = 0;        // fencing token, incremented on every claim
   bool cancel_requested = false;  // the lease holder must stop and cancel
   int64_t created_at_ms = 0;
   int64_t updated_at_ms = 0;

@@ -1,83 +1,24 @@
 #include "model/manifest.h"
 
-#include <array>
-#include <utility>
+#include <algorithm>
+
+#include "model/manifest_fields.h"
 
 namespace aiprod {
+using namespace manifest_fields;  // NOLINT: this file's own helpers
 namespace {
-
-template <typename E>
-using NameTable = std::initializer_list<std::pair<E, std::string_view>>;
-
-constexpr std::pair<TextRole, std::string_view> kRoles[] = {
-    {TextRole::kTitle, "title"},     {TextRole::kSubtitle, "subtitle"}, {TextRole::kBody, "body"},
-    {TextRole::kCaption, "caption"}, {TextRole::kCta, "cta"}};
-constexpr std::pair<TextAlign, std::string_view> kAligns[] = {
-    {TextAlign::kCenter, "center"}, {TextAlign::kStart, "start"}, {TextAlign::kEnd, "end"}};
-constexpr std::pair<Easing, std::string_view> kEasings[] = {{Easing::kLinear, "linear"},
-                                                            {Easing::kEaseIn, "ease_in"},
-                                                            {Easing::kEaseOut, "ease_out"},
-                                                            {Easing::kEaseInOut, "ease_in_out"}};
-constexpr std::pair<Animation::Property, std::string_view> kProperties[] = {
-    {Animation::Property::kX, "x"},
-    {Animation::Property::kY, "y"},
-    {Animation::Property::kOpacity, "opacity"},
-    {Animation::Property::kScale, "scale"}};
-constexpr std::pair<Transition::Kind, std::string_view> kTransitions[] = {
-    {Transition::Kind::kCut, "cut"}, {Transition::Kind::kCrossfade, "crossfade"}};
-constexpr std::pair<Background::Direction, std::string_view> kDirections[] = {
-    {Background::Direction::kToBottom, "to bottom"}, {Background::Direction::kToRight, "to right"}};
-
-template <typename E, size_t N>
-std::string_view NameOf(const std::pair<E, std::string_view> (&table)[N], E value) {
-  for (const auto& [v, name] : table) {
-    if (v == value) return name;
-  }
-  return "?";
-}
-
-// Reads an enum by name; a missing key keeps `fallback`.
-template <typename E, size_t N>
-Result<E> EnumField(const ObjectReader& r, std::string_view key,
-                    const std::pair<E, std::string_view> (&table)[N], E fallback) {
-  AIPROD_ASSIGN(auto s, r.OptString(key, 64));
-  if (!s) return fallback;
-  std::string names;
-  for (const auto& [v, name] : table) {
-    if (name == *s) return v;
-    names += (names.empty() ? "" : ", ") + std::string(name);
-  }
-  return Invalid(r.PathOf(key), "must be one of " + names);
-}
-
-Result<Color> ColorField(const ObjectReader& r, std::string_view key, Color fallback) {
-  AIPROD_ASSIGN(auto s, r.OptString(key, 16));
-  if (!s) return fallback;
-  return ParseColor(*s, r.PathOf(key));
-}
-
-Result<Box> BoxFrom(const Json& j, const std::string& path, const Canvas& c) {
-  AIPROD_ASSIGN(auto r, ObjectReader::Open(j, path));
-  AIPROD_TRY(r.OnlyKeys({"x", "y", "w", "h"}));
-  Box b;
-  double lim = 4.0 * std::max(c.width, c.height);
-  AIPROD_ASSIGN(b.x, r.Number("x", -lim, lim));
-  AIPROD_ASSIGN(b.y, r.Number("y", -lim, lim));
-  AIPROD_ASSIGN(b.w, r.Number("w", 1, lim));
-  AIPROD_ASSIGN(b.h, r.Number("h", 1, lim));
-  return b;
-}
 
 Result<Background> BackgroundFrom(const Json& j, const std::string& path) {
   AIPROD_ASSIGN(auto r, ObjectReader::Open(j, path));
-  AIPROD_TRY(r.OnlyKeys({"type", "color", "from", "to", "direction"}));
   AIPROD_ASSIGN(std::string type, r.String("type", 32));
   Background bg;
   if (type == "solid") {
+    AIPROD_TRY(r.OnlyKeys({"type", "color", "from", "to", "direction"}));
     bg.kind = Background::Kind::kSolid;
     AIPROD_ASSIGN(auto s, r.String("color", 16));
     AIPROD_ASSIGN(bg.color, ParseColor(s, r.PathOf("color")));
   } else if (type == "linear") {
+    AIPROD_TRY(r.OnlyKeys({"type", "color", "from", "to", "direction"}));
     bg.kind = Background::Kind::kLinear;
     AIPROD_ASSIGN(auto from, r.String("from", 16));
     AIPROD_ASSIGN(bg.from, ParseColor(from, r.PathOf("from")));
@@ -85,85 +26,64 @@ Result<Background> BackgroundFrom(const Json& j, const std::string& path) {
     AIPROD_ASSIGN(bg.to, ParseColor(to, r.PathOf("to")));
     AIPROD_ASSIGN(bg.direction,
                   EnumField(r, "direction", kDirections, Background::Direction::kToBottom));
+  } else if (type == "image" || type == "video") {
+    const bool video = type == "video";
+    if (video) {
+      AIPROD_TRY(r.OnlyKeys({"type", "asset", "fit", "color", "start_s", "loop"}));
+    } else {
+      AIPROD_TRY(r.OnlyKeys({"type", "asset", "fit", "color"}));
+    }
+    bg.kind = video ? Background::Kind::kVideo : Background::Kind::kImage;
+    AIPROD_ASSIGN(bg.asset, AssetField(r, "asset"));
+    AIPROD_ASSIGN(bg.fit, EnumField(r, "fit", kFits, ImageFit::kCrop));
+    AIPROD_ASSIGN(bg.color, ColorField(r, "color", bg.color));
+    if (video) {
+      AIPROD_ASSIGN(auto start, r.OptNumber("start_s", 0, 86400));
+      bg.clip_start_s = start.value_or(0);
+      AIPROD_ASSIGN(bg.loop, r.Bool("loop", true));
+    }
   } else {
-    return Invalid(r.PathOf("type"), "must be one of solid, linear");
+    return Invalid(r.PathOf("type"), "must be one of solid, linear, image, video");
   }
   return bg;
 }
 
-Result<Animation> AnimationFrom(const Json& j, const std::string& path, double scene_s) {
-  AIPROD_ASSIGN(auto r, ObjectReader::Open(j, path));
-  AIPROD_TRY(r.OnlyKeys({"property", "from", "to", "start_s", "end_s", "easing"}));
-  Animation a;
-  if (!r.Find("property")) return Invalid(r.PathOf("property"), "is required");
-  AIPROD_ASSIGN(a.property, EnumField(r, "property", kProperties, a.property));
-  AIPROD_ASSIGN(a.from, r.Number("from", -1e5, 1e5));
-  AIPROD_ASSIGN(a.to, r.Number("to", -1e5, 1e5));
-  AIPROD_ASSIGN(auto start, r.OptNumber("start_s", 0, scene_s));
-  a.start_s = start.value_or(0);
-  AIPROD_ASSIGN(a.end_s, r.OptNumber("end_s", a.start_s, scene_s));
-  AIPROD_ASSIGN(a.easing, EnumField(r, "easing", kEasings, Easing::kLinear));
-  if ((a.property == Animation::Property::kOpacity) &&
-      (a.from < 0 || a.from > 1 || a.to < 0 || a.to > 1)) {
-    return Invalid(path, "opacity must stay between 0 and 1");
-  }
-  return a;
+Result<std::optional<int>> VoiceNumber(const ObjectReader& r, std::string_view key, int lo,
+                                       int hi) {
+  AIPROD_ASSIGN(auto v, r.OptInt(key, lo, hi));
+  if (!v) return std::optional<int>{};
+  return std::optional<int>(static_cast<int>(*v));
 }
 
-Result<Layer> LayerFrom(const Json& j, const std::string& path, const Canvas& canvas,
-                        double scene_s, const ManifestLimits& limits) {
-  AIPROD_ASSIGN(auto r, ObjectReader::Open(j, path));
-  AIPROD_ASSIGN(std::string type, r.String("type", 32));
-  Layer layer;
-  if (type == "text") {
-    AIPROD_TRY(r.OnlyKeys({"type", "text", "role", "font", "size_px", "color", "align", "box",
-                           "baseline_y", "x", "animations"}));
-    layer.kind = Layer::Kind::kText;
-    TextLayer& t = layer.text;
-    AIPROD_ASSIGN(t.text, r.String("text", limits.max_text_chars));
-    if (t.text.empty()) return Invalid(r.PathOf("text"), "must not be empty");
-    AIPROD_ASSIGN(t.role, EnumField(r, "role", kRoles, TextRole::kTitle));
-    AIPROD_ASSIGN(auto font, r.OptString("font", 128));
-    if (font) {
-      if (font->empty()) return Invalid(r.PathOf("font"), "must not be empty");
-      t.font = *font;
-    }
-    AIPROD_ASSIGN(t.size_px, r.OptNumber("size_px", 4, 1000));
-    AIPROD_ASSIGN(t.color, ColorField(r, "color", t.color));
-    AIPROD_ASSIGN(t.align, EnumField(r, "align", kAligns, TextAlign::kCenter));
-    if (const Json* box = r.Find("box")) {
-      AIPROD_ASSIGN(t.box, BoxFrom(*box, r.PathOf("box"), canvas));
-    }
-    AIPROD_ASSIGN(t.baseline_y, r.OptNumber("baseline_y", 0, canvas.height));
-    AIPROD_ASSIGN(t.x, r.OptNumber("x", 0, canvas.width));
-    if (t.box && t.baseline_y) return Invalid(path, "give either box or baseline_y, not both");
-    if (t.x && !t.baseline_y) return Invalid(r.PathOf("x"), "is only used with baseline_y");
-  } else if (type == "rect") {
-    AIPROD_TRY(r.OnlyKeys({"type", "box", "color", "animations"}));
-    layer.kind = Layer::Kind::kRect;
-    const Json* box = r.Find("box");
-    if (!box) return Invalid(r.PathOf("box"), "is required");
-    AIPROD_ASSIGN(layer.rect.box, BoxFrom(*box, r.PathOf("box"), canvas));
-    AIPROD_ASSIGN(layer.rect.color, ColorField(r, "color", layer.rect.color));
-  } else {
-    return Invalid(r.PathOf("type"), "must be one of text, rect");
-  }
-  if (const Json* anims = r.Find("animations")) {
-    if (!anims->is_array()) return Invalid(r.PathOf("animations"), "must be an array");
-    for (size_t i = 0; i < anims->size(); ++i) {
-      AIPROD_ASSIGN(auto a, AnimationFrom((*anims)[i], ItemPath(r.PathOf("animations"), i),
-                                          scene_s));
-      layer.animations.push_back(a);
-    }
-  }
-  return layer;
+Result<Narration> NarrationFrom(const Json& j, const std::string& path, double scene_s,
+                                const ManifestLimits& limits) {
+  AIPROD_ASSIGN(auto nr, ObjectReader::Open(j, path));
+  AIPROD_TRY(nr.OnlyKeys({"text", "start_s", "rate_wpm", "pitch"}));
+  Narration narration;
+  AIPROD_ASSIGN(narration.text, nr.String("text", limits.max_text_chars));
+  AIPROD_ASSIGN(auto start, nr.OptNumber("start_s", 0, scene_s));
+  narration.start_s = start.value_or(0);
+  AIPROD_ASSIGN(narration.rate_wpm, VoiceNumber(nr, "rate_wpm", 80, 450));
+  AIPROD_ASSIGN(narration.pitch, VoiceNumber(nr, "pitch", 0, 100));
+  return narration;
 }
 
-Result<Scene> SceneFrom(const Json& j, const std::string& path, size_t index,
-                        const Canvas& canvas, const ManifestLimits& limits) {
+Result<Transition> TransitionFrom(const Json& j, const std::string& path) {
+  AIPROD_ASSIGN(auto tr, ObjectReader::Open(j, path));
+  AIPROD_TRY(tr.OnlyKeys({"type", "duration_s", "direction"}));
+  Transition t;
+  AIPROD_ASSIGN(t.kind, EnumField(tr, "type", kTransitions, Transition::Kind::kCut));
+  AIPROD_ASSIGN(auto d, tr.OptNumber("duration_s", 0, 5));
+  t.duration_s = t.kind == Transition::Kind::kCut ? 0 : d.value_or(0.5);
+  AIPROD_ASSIGN(t.direction,
+                EnumField(tr, "direction", kTransitionDirections, Transition::Direction::kLeft));
+  return t;
+}
+
+Result<Scene> SceneFrom(const Json& j, const std::string& path, size_t index, const Canvas& canvas,
+                        const ManifestLimits& limits) {
   AIPROD_ASSIGN(auto r, ObjectReader::Open(j, path));
-  AIPROD_TRY(
-      r.OnlyKeys({"id", "duration_s", "background", "layers", "narration", "transition"}));
+  AIPROD_TRY(r.OnlyKeys({"id", "duration_s", "background", "layers", "narration", "transition"}));
   Scene s;
   AIPROD_ASSIGN(auto id, r.OptString("id", 64));
   s.id = id.value_or("s" + std::to_string(index + 1));
@@ -184,31 +104,145 @@ Result<Scene> SceneFrom(const Json& j, const std::string& path, size_t index,
     }
   }
   if (const Json* n = r.Find("narration")) {
-    AIPROD_ASSIGN(auto nr, ObjectReader::Open(*n, r.PathOf("narration")));
-    AIPROD_TRY(nr.OnlyKeys({"text", "start_s"}));
-    Narration narration;
-    AIPROD_ASSIGN(narration.text, nr.String("text", limits.max_text_chars));
-    AIPROD_ASSIGN(auto start, nr.OptNumber("start_s", 0, s.duration_s));
-    narration.start_s = start.value_or(0);
+    AIPROD_ASSIGN(Narration narration,
+                  NarrationFrom(*n, r.PathOf("narration"), s.duration_s, limits));
     if (!narration.text.empty()) s.narration = std::move(narration);
   }
   if (const Json* t = r.Find("transition")) {
-    AIPROD_ASSIGN(auto tr, ObjectReader::Open(*t, r.PathOf("transition")));
-    AIPROD_TRY(tr.OnlyKeys({"type", "duration_s"}));
-    AIPROD_ASSIGN(s.transition.kind, EnumField(tr, "type", kTransitions, Transition::Kind::kCut));
-    AIPROD_ASSIGN(auto d, tr.OptNumber("duration_s", 0, 5));
-    s.transition.duration_s = s.transition.kind == Transition::Kind::kCut ? 0 : d.value_or(0.5);
+    AIPROD_ASSIGN(s.transition, TransitionFrom(*t, r.PathOf("transition")));
   }
   return s;
 }
 
-Json ColorJson(const Color& c) { return c.ToHex(); }
+Result<Music> MusicFrom(const Json& j, const std::string& path) {
+  AIPROD_ASSIGN(auto r, ObjectReader::Open(j, path));
+  AIPROD_TRY(r.OnlyKeys({"asset", "volume_db", "duck_db", "fade_in_s", "fade_out_s", "loop"}));
+  Music m;
+  AIPROD_ASSIGN(m.asset, AssetField(r, "asset"));
+  AIPROD_ASSIGN(auto volume, r.OptNumber("volume_db", -60, 12));
+  AIPROD_ASSIGN(auto duck, r.OptNumber("duck_db", -60, 0));
+  AIPROD_ASSIGN(auto fade_in, r.OptNumber("fade_in_s", 0, 30));
+  AIPROD_ASSIGN(auto fade_out, r.OptNumber("fade_out_s", 0, 30));
+  m.volume_db = volume.value_or(m.volume_db);
+  m.duck_db = duck.value_or(m.duck_db);
+  m.fade_in_s = fade_in.value_or(m.fade_in_s);
+  m.fade_out_s = fade_out.value_or(m.fade_out_s);
+  AIPROD_ASSIGN(m.loop, r.Bool("loop", true));
+  return m;
+}
 
-Json BoxJson(const Box& b) { return {{"x", b.x}, {"y", b.y}, {"w", b.w}, {"h", b.h}}; }
+Result<AudioSpec> AudioFrom(const Json& j) {
+  AIPROD_ASSIGN(auto ar, ObjectReader::Open(j, "audio"));
+  AIPROD_TRY(ar.OnlyKeys({"normalize", "loudness_lufs", "tone", "music"}));
+  AudioSpec a;
+  AIPROD_ASSIGN(a.normalize, ar.Bool("normalize", true));
+  AIPROD_ASSIGN(a.loudness_lufs, ar.OptNumber("loudness_lufs", -40, -5));
+  if (const Json* t = ar.Find("tone")) {
+    AIPROD_ASSIGN(auto tr, ObjectReader::Open(*t, "audio.tone"));
+    AIPROD_TRY(tr.OnlyKeys({"frequency_hz", "amplitude"}));
+    Tone tone;
+    AIPROD_ASSIGN(tone.frequency_hz, tr.Number("frequency_hz", 20, 20000));
+    AIPROD_ASSIGN(tone.amplitude, tr.Number("amplitude", 0, 1));
+    a.tone = tone;
+  }
+  if (const Json* music = ar.Find("music")) {
+    AIPROD_ASSIGN(a.music, MusicFrom(*music, "audio.music"));
+  }
+  return a;
+}
+
+Result<CaptionStyle> CaptionsFrom(const Json& j, const Canvas& canvas) {
+  AIPROD_ASSIGN(auto r, ObjectReader::Open(j, "captions"));
+  AIPROD_TRY(r.OnlyKeys({"burn_in", "font", "size_px", "color", "background"}));
+  CaptionStyle c;
+  AIPROD_ASSIGN(c.burn_in, r.Bool("burn_in", false));
+  AIPROD_ASSIGN(auto font, r.OptString("font", 128));
+  if (font) {
+    if (font->empty()) return Invalid(r.PathOf("font"), "must not be empty");
+    c.font = *font;
+  }
+  AIPROD_ASSIGN(c.size_px, r.OptNumber("size_px", 4, canvas.height / 4.0));
+  AIPROD_ASSIGN(c.color, ColorField(r, "color", c.color));
+  AIPROD_ASSIGN(c.background, ColorField(r, "background", c.background));
+  return c;
+}
+
+Result<PosterSpec> PosterFrom(const Json& j, const std::vector<Scene>& scenes) {
+  AIPROD_ASSIGN(auto r, ObjectReader::Open(j, "poster"));
+  AIPROD_TRY(r.OnlyKeys({"scene", "at_s"}));
+  PosterSpec p;
+  AIPROD_ASSIGN(auto scene, r.OptInt("scene", 0, static_cast<int64_t>(scenes.size()) - 1));
+  p.scene = static_cast<size_t>(scene.value_or(0));
+  AIPROD_ASSIGN(p.at_s, r.OptNumber("at_s", 0, scenes[p.scene].duration_s));
+  return p;
+}
+
+Json BackgroundJson(const Background& b) {
+  switch (b.kind) {
+    case Background::Kind::kSolid:
+      return {{"type", "solid"}, {"color", ColorJson(b.color)}};
+    case Background::Kind::kLinear:
+      return {{"type", "linear"},
+              {"from", ColorJson(b.from)},
+              {"to", ColorJson(b.to)},
+              {"direction", NameOf(kDirections, b.direction)}};
+    case Background::Kind::kImage:
+    case Background::Kind::kVideo: {
+      const bool video = b.kind == Background::Kind::kVideo;
+      Json j = {{"type", video ? "video" : "image"},
+                {"asset", b.asset},
+                {"fit", NameOf(kFits, b.fit)},
+                {"color", ColorJson(b.color)}};
+      if (video) {
+        j["start_s"] = b.clip_start_s;
+        j["loop"] = b.loop;
+      }
+      return j;
+    }
+  }
+  return Json::object();
+}
+
+Json AudioJson(const AudioSpec& a) {
+  Json audio = {{"normalize", a.normalize}};
+  if (a.loudness_lufs) audio["loudness_lufs"] = *a.loudness_lufs;
+  if (a.tone) {
+    audio["tone"] = {{"frequency_hz", a.tone->frequency_hz}, {"amplitude", a.tone->amplitude}};
+  }
+  if (a.music) {
+    audio["music"] = {{"asset", a.music->asset},           {"volume_db", a.music->volume_db},
+                      {"duck_db", a.music->duck_db},       {"fade_in_s", a.music->fade_in_s},
+                      {"fade_out_s", a.music->fade_out_s}, {"loop", a.music->loop}};
+  }
+  return audio;
+}
 
 }  // namespace
 
 std::string_view TextRoleName(TextRole r) { return NameOf(kRoles, r); }
+
+Status CheckAssetPath(std::string_view path, const std::string& field) {
+  if (path.empty()) return Invalid(field, "must not be empty");
+  if (path.size() > 255) return Invalid(field, "is longer than 255 bytes");
+  if (path.front() == '/') {
+    return Invalid(field, "must be relative to the job's asset directory, not absolute");
+  }
+  for (char c : path) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == '\\') {
+      return Invalid(field, "must not contain control characters or backslashes");
+    }
+  }
+  size_t begin = 0;
+  while (begin <= path.size()) {
+    size_t end = path.find('/', begin);
+    if (end == std::string_view::npos) end = path.size();
+    std::string_view part = path.substr(begin, end - begin);
+    if (part == "..") return Invalid(field, "must stay inside the job's asset directory (no '..')");
+    if (part.empty() || part == ".") return Invalid(field, "has an empty or '.' path component");
+    begin = end + 1;
+  }
+  return {};
+}
 
 std::vector<double> Manifest::SceneStarts() const {
   std::vector<double> starts;
@@ -234,8 +268,8 @@ const Manifest* ProductionManifest::Find(std::string_view lang) const {
 
 Result<Manifest> ManifestFromJson(const Json& j, const ManifestLimits& limits) {
   AIPROD_ASSIGN(auto r, ObjectReader::Open(j, ""));
-  AIPROD_TRY(r.OnlyKeys({"manifest_version", "title", "lang", "rtl", "voice", "canvas", "audio",
-                         "scenes"}));
+  AIPROD_TRY(r.OnlyKeys({"manifest_version", "title", "lang", "rtl", "voice", "voice_rate_wpm",
+                         "voice_pitch", "canvas", "audio", "captions", "poster", "scenes"}));
   Manifest m;
   AIPROD_ASSIGN(m.manifest_version, r.Int("manifest_version", 1, 1000));
   if (m.manifest_version != kManifestVersion) {
@@ -250,6 +284,8 @@ Result<Manifest> ManifestFromJson(const Json& j, const ManifestLimits& limits) {
   AIPROD_ASSIGN(m.rtl, r.Bool("rtl", false));
   AIPROD_ASSIGN(auto voice, r.OptString("voice", 64));
   m.voice = voice.value_or("");
+  AIPROD_ASSIGN(m.voice_rate_wpm, VoiceNumber(r, "voice_rate_wpm", 80, 450));
+  AIPROD_ASSIGN(m.voice_pitch, VoiceNumber(r, "voice_pitch", 0, 100));
   if (const Json* c = r.Find("canvas")) {
     AIPROD_ASSIGN(auto cr, ObjectReader::Open(*c, "canvas"));
     AIPROD_TRY(cr.OnlyKeys({"width", "height", "fps"}));
@@ -261,18 +297,10 @@ Result<Manifest> ManifestFromJson(const Json& j, const ManifestLimits& limits) {
     m.canvas.fps = static_cast<int>(fps.value_or(30));
   }
   if (const Json* a = r.Find("audio")) {
-    AIPROD_ASSIGN(auto ar, ObjectReader::Open(*a, "audio"));
-    AIPROD_TRY(ar.OnlyKeys({"normalize", "loudness_lufs", "tone"}));
-    AIPROD_ASSIGN(m.audio.normalize, ar.Bool("normalize", true));
-    AIPROD_ASSIGN(m.audio.loudness_lufs, ar.OptNumber("loudness_lufs", -40, -5));
-    if (const Json* t = ar.Find("tone")) {
-      AIPROD_ASSIGN(auto tr, ObjectReader::Open(*t, "audio.tone"));
-      AIPROD_TRY(tr.OnlyKeys({"frequency_hz", "amplitude"}));
-      Tone tone;
-      AIPROD_ASSIGN(tone.frequency_hz, tr.Number("frequency_hz", 20, 20000));
-      AIPROD_ASSIGN(tone.amplitude, tr.Number("amplitude", 0, 1));
-      m.audio.tone = tone;
-    }
+    AIPROD_ASSIGN(m.audio, AudioFrom(*a));
+  }
+  if (const Json* c = r.Find("captions")) {
+    AIPROD_ASSIGN(m.captions, CaptionsFrom(*c, m.canvas));
   }
   const Json* scenes = r.Find("scenes");
   if (!scenes) return Invalid("scenes", "is required");
@@ -283,8 +311,7 @@ Result<Manifest> ManifestFromJson(const Json& j, const ManifestLimits& limits) {
                                  std::to_string(limits.max_scenes));
   }
   for (size_t i = 0; i < scenes->size(); ++i) {
-    AIPROD_ASSIGN(auto scene,
-                  SceneFrom((*scenes)[i], ItemPath("scenes", i), i, m.canvas, limits));
+    AIPROD_ASSIGN(auto scene, SceneFrom((*scenes)[i], ItemPath("scenes", i), i, m.canvas, limits));
     m.scenes.push_back(std::move(scene));
   }
   for (size_t i = 1; i < m.scenes.size(); ++i) {
@@ -294,6 +321,9 @@ Result<Manifest> ManifestFromJson(const Json& j, const ManifestLimits& limits) {
                      "must be shorter than this scene and the previous one");
     }
   }
+  if (const Json* p = r.Find("poster")) {
+    AIPROD_ASSIGN(m.poster, PosterFrom(*p, m.scenes));
+  }
   if (m.TotalDuration() > limits.max_total_s) {
     return Invalid("scenes", "total duration " + FormatNumber(m.TotalDuration()) +
                                  " s exceeds the limit of " + FormatNumber(limits.max_total_s) +
@@ -302,79 +332,60 @@ Result<Manifest> ManifestFromJson(const Json& j, const ManifestLimits& limits) {
   return m;
 }
 
+Json SceneToJson(const Scene& s) {
+  Json layers = Json::array();
+  for (const auto& l : s.layers) layers.push_back(LayerJson(l));
+  Json sj = {{"id", s.id},
+             {"duration_s", s.duration_s},
+             {"background", BackgroundJson(s.background)},
+             {"layers", layers}};
+  if (s.narration) {
+    Json n = {{"text", s.narration->text}, {"start_s", s.narration->start_s}};
+    if (s.narration->rate_wpm) n["rate_wpm"] = *s.narration->rate_wpm;
+    if (s.narration->pitch) n["pitch"] = *s.narration->pitch;
+    sj["narration"] = n;
+  }
+  sj["transition"] = {{"type", NameOf(kTransitions, s.transition.kind)},
+                      {"duration_s", s.transition.duration_s}};
+  if (s.transition.kind == Transition::Kind::kWipe ||
+      s.transition.kind == Transition::Kind::kSlide) {
+    sj["transition"]["direction"] = NameOf(kTransitionDirections, s.transition.direction);
+  }
+  return sj;
+}
+
 Json ManifestToJson(const Manifest& m) {
   Json scenes = Json::array();
-  for (const auto& s : m.scenes) {
-    Json bg;
-    if (s.background.kind == Background::Kind::kSolid) {
-      bg = {{"type", "solid"}, {"color", ColorJson(s.background.color)}};
-    } else {
-      bg = {{"type", "linear"},
-            {"from", ColorJson(s.background.from)},
-            {"to", ColorJson(s.background.to)},
-            {"direction", NameOf(kDirections, s.background.direction)}};
-    }
-    Json layers = Json::array();
-    for (const auto& l : s.layers) {
-      Json lj;
-      if (l.kind == Layer::Kind::kText) {
-        const TextLayer& t = l.text;
-        lj = {{"type", "text"},
-              {"text", t.text},
-              {"role", NameOf(kRoles, t.role)},
-              {"font", t.font},
-              {"color", ColorJson(t.color)},
-              {"align", NameOf(kAligns, t.align)}};
-        if (t.size_px) lj["size_px"] = *t.size_px;
-        if (t.box) lj["box"] = BoxJson(*t.box);
-        if (t.baseline_y) lj["baseline_y"] = *t.baseline_y;
-        if (t.x) lj["x"] = *t.x;
-      } else {
-        lj = {{"type", "rect"}, {"box", BoxJson(l.rect.box)}, {"color", ColorJson(l.rect.color)}};
-      }
-      if (!l.animations.empty()) {
-        Json anims = Json::array();
-        for (const auto& a : l.animations) {
-          Json aj = {{"property", NameOf(kProperties, a.property)},
-                     {"from", a.from},
-                     {"to", a.to},
-                     {"start_s", a.start_s},
-                     {"easing", NameOf(kEasings, a.easing)}};
-          if (a.end_s) aj["end_s"] = *a.end_s;
-          anims.push_back(aj);
-        }
-        lj["animations"] = anims;
-      }
-      layers.push_back(lj);
-    }
-    Json sj = {{"id", s.id}, {"duration_s", s.duration_s}, {"background", bg}, {"layers", layers}};
-    if (s.narration) {
-      sj["narration"] = {{"text", s.narration->text}, {"start_s", s.narration->start_s}};
-    }
-    sj["transition"] = {{"type", NameOf(kTransitions, s.transition.kind)},
-                        {"duration_s", s.transition.duration_s}};
-    scenes.push_back(sj);
-  }
-  Json audio = {{"normalize", m.audio.normalize}};
-  if (m.audio.loudness_lufs) audio["loudness_lufs"] = *m.audio.loudness_lufs;
-  if (m.audio.tone) {
-    audio["tone"] = {{"frequency_hz", m.audio.tone->frequency_hz},
-                     {"amplitude", m.audio.tone->amplitude}};
-  }
-  Json j = {{"manifest_version", m.manifest_version},
-            {"title", m.title},
-            {"lang", m.lang},
-            {"rtl", m.rtl},
-            {"canvas",
-             {{"width", m.canvas.width}, {"height", m.canvas.height}, {"fps", m.canvas.fps}}},
-            {"audio", audio},
-            {"scenes", scenes}};
+  for (const auto& s : m.scenes) scenes.push_back(SceneToJson(s));
+  Json j = {
+      {"manifest_version", m.manifest_version},
+      {"title", m.title},
+      {"lang", m.lang},
+      {"rtl", m.rtl},
+      {"canvas", {{"width", m.canvas.width}, {"height", m.canvas.height}, {"fps", m.canvas.fps}}},
+      {"audio", AudioJson(m.audio)},
+      {"scenes", scenes}};
   if (!m.voice.empty()) j["voice"] = m.voice;
+  if (m.voice_rate_wpm) j["voice_rate_wpm"] = *m.voice_rate_wpm;
+  if (m.voice_pitch) j["voice_pitch"] = *m.voice_pitch;
+  const CaptionStyle defaults;
+  const CaptionStyle& c = m.captions;
+  if (c.burn_in != defaults.burn_in || c.font != defaults.font || c.size_px ||
+      c.color != defaults.color || c.background != defaults.background) {
+    j["captions"] = {{"burn_in", c.burn_in},
+                     {"font", c.font},
+                     {"color", ColorJson(c.color)},
+                     {"background", ColorJson(c.background)}};
+    if (c.size_px) j["captions"]["size_px"] = *c.size_px;
+  }
+  if (m.poster.scene != 0 || m.poster.at_s) {
+    j["poster"] = {{"scene", m.poster.scene}};
+    if (m.poster.at_s) j["poster"]["at_s"] = *m.poster.at_s;
+  }
   return j;
 }
 
-Result<ProductionManifest> ProductionManifestFromJson(const Json& j,
-                                                      const ManifestLimits& limits) {
+Result<ProductionManifest> ProductionManifestFromJson(const Json& j, const ManifestLimits& limits) {
   AIPROD_ASSIGN(auto r, ObjectReader::Open(j, ""));
   AIPROD_TRY(r.OnlyKeys({"revision", "variants"}));
   ProductionManifest p;

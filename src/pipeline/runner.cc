@@ -14,6 +14,7 @@
 
 #include "core/files.h"
 #include "core/ids.h"
+#include "pipeline/job_end_hook.h"
 
 namespace aiprod {
 namespace {
@@ -64,6 +65,17 @@ class Heartbeat {
   std::thread thread_;  // last: starts after the members it uses exist
 };
 
+// Tells the job-end hook (webhooks) about a job that just ended.
+void NotifyJobEnd(const PipelineServices& services, Store& store, const std::string& job_id,
+                  JobState to) {
+  if (services.job_end == nullptr) return;
+  if (to != JobState::kDelivered && to != JobState::kFailed && to != JobState::kQaFailed &&
+      to != JobState::kDead) {
+    return;
+  }
+  if (auto job = store.GetJob(job_id)) services.job_end->OnJobEnd(*job, to);
+}
+
 }  // namespace
 
 StageOutcome StageOutcome::Done(Json checkpoint, JobPatch patch) {
@@ -113,6 +125,18 @@ JobState Runner::NextState(const Stage& s) const {
   return JobState::kDelivered;
 }
 
+ClaimRequest Runner::MakeClaim(std::optional<std::string> job_id) const {
+  const QueueConfig& q = services_.config->queue;
+  ClaimRequest req;
+  req.owner = owner_;
+  req.now_ms = services_.clock->NowMs();
+  req.ttl_ms = static_cast<int64_t>(q.lease_ttl_s * 1000);
+  req.job_id = std::move(job_id);
+  req.aging_ms = static_cast<int64_t>(q.priority_aging_s * 1000);
+  req.brand_weight = q.brand_fairness;
+  return req;
+}
+
 int64_t Runner::Backoff(int attempt) const {
   const QueueConfig& q = services_.config->queue;
   double base = q.backoff_base_s * std::pow(2.0, std::max(0, attempt - 1));
@@ -132,8 +156,7 @@ Result<JobState> Runner::RunJob(const std::string& job_id, ProgressListener* lis
                        {{"job_id", job_id}, {"owner", job.lease_owner}});
     AIPROD_TRY(store_.BreakLease(job_id, job.lease_epoch, clock.NowMs()));
   }
-  ClaimRequest req{owner_, clock.NowMs(),
-                   static_cast<int64_t>(services_.config->queue.lease_ttl_s * 1000), job_id};
+  ClaimRequest req = MakeClaim(job_id);
   AIPROD_ASSIGN(auto lease, store_.Claim(req));
   if (!lease) {
     AIPROD_ASSIGN(job, store_.GetJob(job_id));
@@ -154,8 +177,7 @@ Result<JobState> Runner::RunJob(const std::string& job_id, ProgressListener* lis
 
 Result<std::optional<JobState>> Runner::RunNext(ProgressListener* listener) {
   const Clock& clock = *services_.clock;
-  ClaimRequest req{owner_, clock.NowMs(),
-                   static_cast<int64_t>(services_.config->queue.lease_ttl_s * 1000), {}};
+  ClaimRequest req = MakeClaim(std::nullopt);
   AIPROD_ASSIGN(auto lease, store_.Claim(req));
   if (!lease) return std::optional<JobState>();
   AIPROD_ASSIGN(JobState s, RunLeased(*lease, listener));
@@ -180,19 +202,20 @@ Result<JobState> Runner::RunLeased(Lease lease, ProgressListener* listener) {
     }
     // A takeover after a crash counts an attempt; past the limit the job is dead.
     if (job.attempts >= job.max_attempts) {
-      JobTransition t{job.state, JobState::kDead, "state_changed",
-                      {{"reason", "attempts exhausted"}}};
+      JobTransition t{
+          job.state, JobState::kDead, "state_changed", {{"reason", "attempts exhausted"}}};
       t.patch.error = job.error.empty() ? "gave up after " + std::to_string(job.attempts) +
                                               " attempts (the worker kept dying)"
                                         : job.error;
       t.release_lease = true;
       AIPROD_TRY(store_.Apply(job.id, &lease, t, clock.NowMs()));
       if (listener) listener->OnStateChange(job, JobState::kDead);
+      NotifyJobEnd(services_, store_, job.id, JobState::kDead);
       return JobState::kDead;
     }
     if (job.cancel_requested) {
-      JobTransition t{job.state, JobState::kCancelled, "state_changed",
-                      {{"reason", "cancel_requested"}}};
+      JobTransition t{
+          job.state, JobState::kCancelled, "state_changed", {{"reason", "cancel_requested"}}};
       t.release_lease = true;
       AIPROD_TRY(store_.Apply(job.id, &lease, t, clock.NowMs()));
       if (listener) listener->OnStateChange(job, JobState::kCancelled);
@@ -200,13 +223,16 @@ Result<JobState> Runner::RunLeased(Lease lease, ProgressListener* listener) {
     }
     if (job.state == JobState::kQueued) {
       JobState first = stages_.front()->State();
-      AIPROD_TRY(store_.Apply(job.id, &lease, {JobState::kQueued, first}, clock.NowMs()));
+      JobTransition t{JobState::kQueued, first};
+      t.run_after_ms = clock.NowMs();  // stays claimable if this worker dies mid-stage
+      AIPROD_TRY(store_.Apply(job.id, &lease, t, clock.NowMs()));
       if (listener) listener->OnStateChange(job, first);
       continue;
     }
     const Stage* stage = StageFor(job.state);
-    if (!stage) return Fail(ErrorCode::kInternal, "no stage runs in state " +
-                                                      std::string(StateName(job.state)));
+    if (!stage)
+      return Fail(ErrorCode::kInternal,
+                  "no stage runs in state " + std::string(StateName(job.state)));
     if (stop_) {
       release();
       return Fail(ErrorCode::kCancelled, "stopped before stage " + std::string(stage->Name()));
@@ -225,15 +251,17 @@ Result<JobState> Runner::RunLeased(Lease lease, ProgressListener* listener) {
     // Forward a global stop request to the stage's cancel flag.
     std::atomic<bool>& stage_cancel = cancel;
     if (stop_) stage_cancel = true;
-    StageContext ctx{job, services_, work_dir, stage_cancel,
+    StageContext ctx{job,
+                     services_,
+                     work_dir,
+                     stage_cancel,
                      [&](double f) {
                        if (stop_) stage_cancel = true;
                        if (listener) listener->OnStageProgress(job, stage->Name(), f);
                      },
                      stage_log};
     StageOutcome out = stage->Run(ctx);
-    double secs =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (lost) return Fail(ErrorCode::kLeaseLost, "lease on job " + job.id + " was lost");
     if (out.kind != StageOutcome::Kind::kDone && out.error.code == ErrorCode::kCancelled) {
       // A user's cancel: loop once more to record it; a shutdown: hand the job back.
@@ -264,7 +292,8 @@ Result<JobState> Runner::RunLeased(Lease lease, ProgressListener* listener) {
         break;
       case StageOutcome::Kind::kRetry: {
         bool last = job.attempts + 1 >= job.max_attempts;
-        t.to = last ? JobState::kDead : job.state;
+        t.to = last ? JobState::kDead : out.retry_from.value_or(job.state);
+        t.patch = std::move(out.patch);
         t.event_type = last ? "state_changed" : "retry_scheduled";
         t.patch.error = out.error.ToString();
         t.count_attempt = true;
@@ -285,10 +314,13 @@ Result<JobState> Runner::RunLeased(Lease lease, ProgressListener* listener) {
         break;
     }
     AIPROD_TRY(store_.Apply(job.id, &lease, t, clock.NowMs()));
-    stage_log.Info("stage finished", {{"outcome", t.event_type}, {"to", StateName(t.to)},
-                                      {"seconds", secs}});
+    stage_log.Info("stage finished",
+                   {{"outcome", t.event_type}, {"to", StateName(t.to)}, {"seconds", secs}});
     if (listener && t.to != job.state) listener->OnStateChange(job, t.to);
-    if (t.release_lease) return t.to;
+    if (t.release_lease) {
+      NotifyJobEnd(services_, store_, job.id, t.to);
+      return t.to;
+    }
   }
 }
 

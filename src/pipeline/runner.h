@@ -52,6 +52,7 @@ class Runner {
   const Stage* StageFor(JobState s) const;
   JobState NextState(const Stage& s) const;
   int64_t Backoff(int attempt) const;
+  ClaimRequest MakeClaim(std::optional<std::string> job_id) const;
 
   Store& store_;
   const PipelineServices& services_;

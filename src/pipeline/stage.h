@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -16,9 +17,12 @@
 #include "creative/brand_source.h"
 #include "model/job.h"
 #include "providers/translate/translator.h"
+#include "store/job_queries.h"
 #include "store/store.h"
 
 namespace aiprod {
+
+class JobEndHook;  // pipeline/job_end_hook.h
 
 // What every stage may use. Not owned; outlives the runner.
 struct PipelineServices {
@@ -27,17 +31,19 @@ struct PipelineServices {
   const BrandSource* brands = nullptr;
   Store* store = nullptr;
   const Translator* translator = nullptr;
+  JobQueries* queries = nullptr;  // spend per brand (budgets); optional
   Logger log = Logger::Null();
   unsigned cores = 1;
+  JobEndHook* job_end = nullptr;  // told when a job ends (webhooks); may be null
 };
 
 struct StageContext {
   const Job& job;
   const PipelineServices& services;
-  std::string work_dir;              // per-job scratch directory (exists)
-  const std::atomic<bool>& cancel;   // set when the stage must stop (lease lost, shutdown)
+  std::string work_dir;                  // per-job scratch directory (exists)
+  const std::atomic<bool>& cancel;       // set when the stage must stop (lease lost, shutdown)
   std::function<void(double)> progress;  // fraction of this stage done, 0..1
-  Logger log;                        // carries job_id and stage
+  Logger log;                            // carries job_id and stage
 };
 
 struct StageOutcome {
@@ -49,6 +55,9 @@ struct StageOutcome {
     kQaFailed,       // the output does not meet its checks: hold for a human
   };
   Kind kind = Kind::kDone;
+  // kRetry: run again from this earlier state instead of this stage's (QA
+  // asking for a new render of a damaged file).
+  std::optional<JobState> retry_from;
   Json checkpoint;
   JobPatch patch;
   Error error;

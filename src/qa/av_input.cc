@@ -100,4 +100,25 @@ Status DecodeStreams(AVFormatContext* fmt, std::span<Decoder* const> decoders,
   return {};
 }
 
+Result<RgbImage> FrameToRgb(const AVFrame* f, SwsPtr& cache) {
+  const auto src = static_cast<AVPixelFormat>(f->format);
+  SwsContext* ctx = sws_getCachedContext(
+      cache.release(), f->width, f->height, src, f->width, f->height, AV_PIX_FMT_RGB24,
+      SWS_BILINEAR | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT, nullptr, nullptr, nullptr);
+  cache.reset(ctx);
+  if (!ctx) return Fail(ErrorCode::kInternal, "cannot convert this pixel format to RGB");
+  const int matrix = f->colorspace == AVCOL_SPC_UNSPECIFIED ? SWS_CS_DEFAULT : f->colorspace;
+  const int full_range = f->color_range == AVCOL_RANGE_JPEG ? 1 : 0;
+  sws_setColorspaceDetails(ctx, sws_getCoefficients(matrix), full_range,
+                           sws_getCoefficients(SWS_CS_DEFAULT), 1, 0, 1 << 16, 1 << 16);
+  RgbImage img;
+  img.width = f->width;
+  img.height = f->height;
+  img.pixels.resize(static_cast<size_t>(img.width) * img.height * 3);
+  uint8_t* dst[4] = {img.pixels.data(), nullptr, nullptr, nullptr};
+  int dst_stride[4] = {img.width * 3, 0, 0, 0};
+  sws_scale(ctx, f->data, f->linesize, 0, f->height, dst, dst_stride);
+  return img;
+}
+
 }  // namespace aiprod::qa

@@ -16,6 +16,7 @@ extern "C" {
 #include <string>
 
 #include "core/error.h"
+#include "qa/probe.h"
 
 namespace aiprod::qa {
 
@@ -57,5 +58,9 @@ Result<Decoder> OpenDecoder(AVFormatContext* fmt, AVMediaType type);
 // the decoders; `on_frame(decoder_index, frame)` returns false to stop early.
 Status DecodeStreams(AVFormatContext* fmt, std::span<Decoder* const> decoders,
                      const std::function<bool(size_t, const AVFrame*)>& on_frame);
+
+// Converts a decoded picture to full-range RGB with its colour matrix.
+// `cache` keeps the conversion context between calls with the same geometry.
+Result<RgbImage> FrameToRgb(const AVFrame* frame, SwsPtr& cache);
 
 }  // namespace aiprod::qa

@@ -8,26 +8,6 @@
 namespace aiprod {
 namespace {
 
-Result<RgbImage> ToRgb(const AVFrame* f) {
-  const auto src = static_cast<AVPixelFormat>(f->format);
-  qa::SwsPtr sws(sws_getContext(f->width, f->height, src, f->width, f->height, AV_PIX_FMT_RGB24,
-                                SWS_BILINEAR | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT, nullptr,
-                                nullptr, nullptr));
-  if (!sws) return Fail(ErrorCode::kInternal, "cannot convert this pixel format to RGB");
-  const int matrix = f->colorspace == AVCOL_SPC_UNSPECIFIED ? SWS_CS_DEFAULT : f->colorspace;
-  const int full_range = f->color_range == AVCOL_RANGE_JPEG ? 1 : 0;
-  sws_setColorspaceDetails(sws.get(), sws_getCoefficients(matrix), full_range,
-                           sws_getCoefficients(SWS_CS_DEFAULT), 1, 0, 1 << 16, 1 << 16);
-  RgbImage img;
-  img.width = f->width;
-  img.height = f->height;
-  img.pixels.resize(static_cast<size_t>(img.width) * img.height * 3);
-  uint8_t* dst[4] = {img.pixels.data(), nullptr, nullptr, nullptr};
-  int dst_stride[4] = {img.width * 3, 0, 0, 0};
-  sws_scale(sws.get(), f->data, f->linesize, 0, f->height, dst, dst_stride);
-  return img;
-}
-
 // Decodes from the current position; keeps the last frame at or before
 // `target`. `past` is set when a frame after the target was seen.
 Status Scan(AVFormatContext* fmt, qa::Decoder& video, int64_t target, qa::FramePtr& kept,
@@ -76,7 +56,8 @@ Result<RgbImage> DecodeFrameAt(const std::string& path, double t_s) {
     int64_t end = kept->best_effort_timestamp + std::max<int64_t>(kept->pkt_duration, 1);
     if (target >= end) return Invalid("t_s", "is after the end of the video");
   }
-  return ToRgb(kept.get());
+  qa::SwsPtr sws;
+  return qa::FrameToRgb(kept.get(), sws);
 }
 
 Rgb PixelAt(const RgbImage& image, int x, int y) {

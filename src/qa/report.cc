@@ -9,11 +9,21 @@ bool QaReport::Passed() const {
   return true;
 }
 
+bool QaReport::FailedTransiently() const {
+  for (const auto& c : checks) {
+    if (!c.passed && c.transient) return true;
+  }
+  return false;
+}
+
 double QaReport::Score() const {
-  if (checks.empty()) return 0;
-  size_t ok = 0;
-  for (const auto& c : checks) ok += c.passed;
-  return static_cast<double>(ok) / static_cast<double>(checks.size());
+  size_t ok = 0, measured = 0;
+  for (const auto& c : checks) {
+    if (c.skipped) continue;
+    ++measured;
+    ok += c.passed;
+  }
+  return measured > 0 ? static_cast<double>(ok) / static_cast<double>(measured) : 0;
 }
 
 Json QaReport::ToJson() const {
@@ -22,22 +32,31 @@ Json QaReport::ToJson() const {
     Json j = {
         {"name", c.name}, {"value", c.value}, {"threshold", c.threshold}, {"passed", c.passed}};
     if (!c.detail.empty()) j["detail"] = c.detail;
+    if (c.transient) j["transient"] = true;
+    if (c.skipped) j["skipped"] = true;
     arr.push_back(j);
   }
   return {{"passed", Passed()}, {"score", Score()}, {"summary", Summary()}, {"checks", arr}};
 }
 
 std::string QaReport::Summary() const {
-  size_t ok = 0;
+  size_t ok = 0, measured = 0, skipped = 0;
   std::string failures;
   for (const auto& c : checks) {
+    if (c.skipped) {
+      ++skipped;
+      continue;
+    }
+    ++measured;
     if (c.passed) {
       ++ok;
     } else {
       failures += "\n- " + c.name + ": " + (c.detail.empty() ? c.value.dump() : c.detail);
     }
   }
-  return std::to_string(ok) + "/" + std::to_string(checks.size()) + " checks passed" + failures;
+  std::string s = std::to_string(ok) + "/" + std::to_string(measured) + " checks passed";
+  if (skipped > 0) s += ", " + std::to_string(skipped) + " skipped";
+  return s + failures;
 }
 
 }  // namespace aiprod

@@ -21,6 +21,7 @@ struct Expectations {
     double start_s, end_s;
   };
   std::vector<Cue> narration;  // where speech must be heard
+  bool expect_sound = true;    // false: a silent soundtrack is what was asked for
 };
 
 Expectations ExpectationsFor(const Manifest& m, int width, int height);

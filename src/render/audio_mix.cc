@@ -12,6 +12,7 @@
 
 #include "core/json.h"
 #include "model/language.h"
+#include "render/audio_decode.h"
 #include "render/speech.h"
 
 namespace aiprod {
@@ -186,8 +187,38 @@ Status NormalizeLoudness(std::vector<float>& mono, double target_lufs, double ce
   return {};
 }
 
+std::vector<float> MusicGain(const Music& music, const std::vector<NarrationClip>& clips,
+                             size_t total) {
+  const double sr = kAudioSampleRate;
+  // Ducking depth per sample, 0 (none) .. 1 (full), with linear ramps.
+  std::vector<float> duck(total, 0.0f);
+  const auto lead = static_cast<int64_t>(0.15 * sr), tail = static_cast<int64_t>(0.3 * sr);
+  const auto down = static_cast<int64_t>(0.1 * sr), up = static_cast<int64_t>(0.4 * sr);
+  const auto n_total = static_cast<int64_t>(total);
+  for (const NarrationClip& c : clips) {
+    const int64_t b = c.start - lead, e = c.end + tail;
+    for (int64_t n = std::max<int64_t>(0, b - down); n < std::min(n_total, e + up); ++n) {
+      double d = 1.0;
+      if (n < b) d = 1.0 - static_cast<double>(b - n) / static_cast<double>(down);
+      if (n >= e) d = 1.0 - static_cast<double>(n - e) / static_cast<double>(up);
+      duck[n] = std::max(duck[n], static_cast<float>(std::clamp(d, 0.0, 1.0)));
+    }
+  }
+  std::vector<float> gain(total);
+  const double base = DbToGain(music.volume_db), ducked = DbToGain(music.volume_db + music.duck_db);
+  const double fade_in = music.fade_in_s * sr, fade_out = music.fade_out_s * sr;
+  for (size_t n = 0; n < total; ++n) {
+    double g = base + (ducked - base) * duck[n];
+    const double from_start = static_cast<double>(n), to_end = static_cast<double>(total - n);
+    if (fade_in > 0 && from_start < fade_in) g *= from_start / fade_in;
+    if (fade_out > 0 && to_end < fade_out) g *= to_end / fade_out;
+    gain[n] = static_cast<float>(g);
+  }
+  return gain;
+}
+
 Result<AudioTrack> MixAudio(const Manifest& m, const Timeline& timeline,
-                            const RenderSettings& settings) {
+                            const RenderSettings& settings, AssetResolver& assets) {
   AudioTrack track;
   const int64_t total =
       (timeline.total_frames() * kAudioSampleRate + timeline.fps() / 2) / timeline.fps();
@@ -201,17 +232,35 @@ Result<AudioTrack> MixAudio(const Manifest& m, const Timeline& timeline,
       return Invalid(ItemPath("scenes", i) + ".narration.start_s",
                      "must be within the scene (0 <= start_s < duration_s)");
     }
-    SpeechRequest req{scene.narration->text, voice, settings.voice_rate_wpm, settings.voice_pitch};
+    const int rate =
+        scene.narration->rate_wpm.value_or(m.voice_rate_wpm.value_or(settings.voice_rate_wpm));
+    const int pitch = scene.narration->pitch.value_or(m.voice_pitch.value_or(settings.voice_pitch));
+    SpeechRequest req{scene.narration->text, voice, rate, pitch};
     auto speech = SynthesizeSpeech(req);
     if (!speech) {
       Error e = speech.error();
       if (e.field == "text") e.field = ItemPath("scenes", i) + ".narration.text";
+      if (e.field == "rate_wpm" || e.field == "pitch") {
+        e.field = ItemPath("scenes", i) + ".narration." + e.field;
+      }
       return Unexpected(std::move(e));
     }
     const int64_t start = std::llround((timeline.SceneStartS(i) + offset) * kAudioSampleRate);
     const int64_t end = std::min<int64_t>(start + static_cast<int64_t>(speech->size()), total);
     for (int64_t n = start; n < end; ++n) track.mono[n] += (*speech)[n - start];
     track.clips.push_back({i, start, std::max(start, end)});
+  }
+  if (m.audio.music) {
+    const Music& music = *m.audio.music;
+    const std::string field = "audio.music.asset";
+    AIPROD_ASSIGN(ResolvedAsset asset, assets.Resolve(music.asset, field));
+    AIPROD_ASSIGN(std::vector<float> bed,
+                  DecodeAudioMono48k(asset.path, field, static_cast<size_t>(total)));
+    const std::vector<float> gain = MusicGain(music, track.clips, static_cast<size_t>(total));
+    for (size_t n = 0; n < static_cast<size_t>(total); ++n) {
+      if (!music.loop && n >= bed.size()) break;
+      track.mono[n] += bed[n % bed.size()] * gain[n];
+    }
   }
   if (m.audio.tone) {
     const Tone& tone = *m.audio.tone;

@@ -1,5 +1,6 @@
-// The soundtrack: narration placed on the output timeline, an optional test
-// tone, then EBU R128 loudness normalisation with a true-peak ceiling.
+// The soundtrack: narration placed on the output timeline, optional
+// background music ducked under it, an optional test tone, then EBU R128
+// loudness normalisation with a true-peak ceiling.
 //
 // The track is one 48 kHz mono channel (the output's two channels are equal):
 // 192 KB per second of video. Loudness is measured as dual mono, which equals
@@ -12,6 +13,7 @@
 
 #include "core/error.h"
 #include "model/manifest.h"
+#include "render/assets.h"
 #include "render/settings.h"
 #include "render/timeline.h"
 
@@ -29,11 +31,21 @@ struct AudioTrack {
 };
 
 // Speech for every scene with narration (voice: Manifest::voice, else the
-// language's espeak-ng voice; rate and pitch from `settings`) starting at the
-// scene's start + narration.start_s, plus manifest.audio.tone if set. Errors
-// name the field (`scenes[1].narration.start_s`, `voice`).
+// language's espeak-ng voice; rate and pitch: the narration's, else the
+// manifest's voice_rate_wpm/voice_pitch, else `settings`) starting at the
+// scene's start + narration.start_s; the music bed (audio.music, resolved
+// through `assets`) with its gain, fades and ducking; audio.tone if set.
+// Errors name the field (`scenes[1].narration.start_s`, `voice`,
+// `audio.music.asset`).
 Result<AudioTrack> MixAudio(const Manifest& m, const Timeline& timeline,
-                            const RenderSettings& settings);
+                            const RenderSettings& settings, AssetResolver& assets);
+
+// The music gain over time, linear, per sample of a track of `total`
+// samples: `volume_db`, lowered by `duck_db` around each clip (from 0.15 s
+// before it starts to 0.3 s after it ends, ramping over 0.1 s down and
+// 0.4 s up), with fades at the ends.
+std::vector<float> MusicGain(const Music& music, const std::vector<NarrationClip>& clips,
+                             size_t total);
 
 // Applies gain (and, only where needed, look-ahead peak limiting) so that the
 // integrated loudness is `target_lufs` and the true peak stays at or below

@@ -6,8 +6,6 @@ extern "C" {
 
 #include <algorithm>
 
-#include "render/speech.h"
-
 namespace aiprod {
 namespace {
 
@@ -17,37 +15,12 @@ Status SetOpt(void* obj, const char* key, const std::string& value) {
   return {};
 }
 
-}  // namespace
-
-Result<std::unique_ptr<Mp4Writer>> Mp4Writer::Open(const std::string& path,
-                                                   const EncoderOptions& o) {
-  auto w = std::make_unique<Mp4Writer>(Passkey{});
-  AVFormatContext* raw = nullptr;
-  int err = avformat_alloc_output_context2(&raw, nullptr, "mp4", path.c_str());
-  if (err < 0 || raw == nullptr) return av::AvFail("avformat_alloc_output_context2", err);
-  w->fmt_.reset(raw);
-  // No encoder version strings or wall-clock times in the file.
-  w->fmt_->flags |= AVFMT_FLAG_BITEXACT;
-  AIPROD_TRY(w->OpenVideo(o));
-  AIPROD_TRY(w->OpenAudio(o));
-  err = avio_open(&w->fmt_->pb, path.c_str(), AVIO_FLAG_WRITE);
-  if (err < 0) return Fail(ErrorCode::kIo, "cannot create " + path + ": " + av::ErrorText(err));
-  AVDictionary* opts = nullptr;
-  av_dict_set(&opts, "movflags", "+faststart", 0);
-  err = avformat_write_header(w->fmt_.get(), &opts);
-  av_dict_free(&opts);
-  if (err < 0) return av::AvFail("avformat_write_header", err);
-  w->pkt_.reset(av_packet_alloc());
-  if (!w->pkt_) return Fail(ErrorCode::kInternal, "out of memory");
-  return w;
-}
-
-Status Mp4Writer::OpenVideo(const EncoderOptions& o) {
+Result<av::CodecContextPtr> OpenX264(const EncoderOptions& o) {
   const AVCodec* codec = avcodec_find_encoder_by_name("libx264");
   if (codec == nullptr) return Fail(ErrorCode::kInternal, "FFmpeg was built without libx264");
-  video_.reset(avcodec_alloc_context3(codec));
-  if (!video_) return Fail(ErrorCode::kInternal, "out of memory");
-  AVCodecContext* c = video_.get();
+  av::CodecContextPtr ctx(avcodec_alloc_context3(codec));
+  if (!ctx) return Fail(ErrorCode::kInternal, "out of memory");
+  AVCodecContext* c = ctx.get();
   c->width = o.width;
   c->height = o.height;
   c->pix_fmt = AV_PIX_FMT_YUV420P;
@@ -59,66 +32,53 @@ Status Mp4Writer::OpenVideo(const EncoderOptions& o) {
   c->color_trc = AVCOL_TRC_BT709;
   c->colorspace = AVCOL_SPC_BT709;
   c->thread_count = std::max(1, o.threads);
-  c->flags |= AV_CODEC_FLAG_BITEXACT;
-  if (fmt_->oformat->flags & AVFMT_GLOBALHEADER) c->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+  c->flags |= AV_CODEC_FLAG_BITEXACT | AV_CODEC_FLAG_GLOBAL_HEADER;
   AIPROD_TRY(SetOpt(c->priv_data, "preset", o.x264_preset));
   AIPROD_TRY(SetOpt(c->priv_data, "crf", std::to_string(o.crf)));
   AIPROD_TRY(SetOpt(c->priv_data, "profile", "high"));
   // ultrafast turns the 8x8 transform off, which drops to Baseline; keep High.
-  AIPROD_TRY(SetOpt(c->priv_data, "x264-params", "8x8dct=1"));
+  // Lookahead in the calling thread (sync-lookahead=0) gives the same bits
+  // with a few frames fewer in memory (about 30 MB at 1080p); the calling
+  // thread only waits for drawn frames otherwise.
+  AIPROD_TRY(SetOpt(c->priv_data, "x264-params", "8x8dct=1:sync-lookahead=0"));
   int err = avcodec_open2(c, codec, nullptr);
   if (err < 0) return av::AvFail("opening libx264", err);
-  video_st_ = avformat_new_stream(fmt_.get(), nullptr);
-  if (video_st_ == nullptr) return Fail(ErrorCode::kInternal, "avformat_new_stream failed");
-  video_st_->time_base = c->time_base;
-  video_st_->avg_frame_rate = c->framerate;
-  video_st_->r_frame_rate = c->framerate;
-  err = avcodec_parameters_from_context(video_st_->codecpar, c);
-  if (err < 0) return av::AvFail("avcodec_parameters_from_context", err);
-  return {};
+  return ctx;
 }
 
-Status Mp4Writer::OpenAudio(const EncoderOptions& o) {
-  const AVCodec* codec = avcodec_find_encoder_by_name("aac");
-  if (codec == nullptr) return Fail(ErrorCode::kInternal, "FFmpeg has no AAC encoder");
-  audio_.reset(avcodec_alloc_context3(codec));
-  if (!audio_) return Fail(ErrorCode::kInternal, "out of memory");
-  AVCodecContext* c = audio_.get();
-  AVChannelLayout stereo = AV_CHANNEL_LAYOUT_STEREO;
-  c->sample_fmt = AV_SAMPLE_FMT_FLTP;
-  c->sample_rate = kAudioSampleRate;
-  int err = av_channel_layout_copy(&c->ch_layout, &stereo);
-  if (err < 0) return av::AvFail("av_channel_layout_copy", err);
-  c->bit_rate = static_cast<int64_t>(o.audio_bitrate_kbps) * 1000;
-  c->profile = FF_PROFILE_AAC_LOW;
-  c->time_base = {1, kAudioSampleRate};
-  c->flags |= AV_CODEC_FLAG_BITEXACT;
-  if (fmt_->oformat->flags & AVFMT_GLOBALHEADER) c->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
-  err = avcodec_open2(c, codec, nullptr);
-  if (err < 0) return av::AvFail("opening the AAC encoder", err);
-  audio_st_ = avformat_new_stream(fmt_.get(), nullptr);
-  if (audio_st_ == nullptr) return Fail(ErrorCode::kInternal, "avformat_new_stream failed");
-  audio_st_->time_base = c->time_base;
-  err = avcodec_parameters_from_context(audio_st_->codecpar, c);
-  if (err < 0) return av::AvFail("avcodec_parameters_from_context", err);
+}  // namespace
 
-  audio_frame_.reset(av_frame_alloc());
-  if (!audio_frame_) return Fail(ErrorCode::kInternal, "out of memory");
-  audio_frame_->format = AV_SAMPLE_FMT_FLTP;
-  audio_frame_->sample_rate = kAudioSampleRate;
-  audio_frame_->nb_samples = c->frame_size;
-  err = av_channel_layout_copy(&audio_frame_->ch_layout, &stereo);
-  if (err >= 0) err = av_frame_get_buffer(audio_frame_.get(), 0);
-  if (err < 0) return av::AvFail("allocating an audio frame", err);
-  return {};
+Result<std::unique_ptr<SegmentWriter>> SegmentWriter::Open(const std::string& path,
+                                                           const EncoderOptions& o) {
+  auto w = std::make_unique<SegmentWriter>(Passkey{});
+  AVFormatContext* raw = nullptr;
+  int err = avformat_alloc_output_context2(&raw, nullptr, "mp4", path.c_str());
+  if (err < 0 || raw == nullptr) return av::AvFail("avformat_alloc_output_context2", err);
+  w->fmt_.reset(raw);
+  w->fmt_->flags |= AVFMT_FLAG_BITEXACT;  // no version strings or times in the file
+  AIPROD_ASSIGN(w->video_, OpenX264(o));
+  w->st_ = avformat_new_stream(w->fmt_.get(), nullptr);
+  if (w->st_ == nullptr) return Fail(ErrorCode::kInternal, "avformat_new_stream failed");
+  w->st_->time_base = w->video_->time_base;
+  w->st_->avg_frame_rate = w->video_->framerate;
+  w->st_->r_frame_rate = w->video_->framerate;
+  err = avcodec_parameters_from_context(w->st_->codecpar, w->video_.get());
+  if (err < 0) return av::AvFail("avcodec_parameters_from_context", err);
+  err = avio_open(&w->fmt_->pb, path.c_str(), AVIO_FLAG_WRITE);
+  if (err < 0) return Fail(ErrorCode::kIo, "cannot create " + path + ": " + av::ErrorText(err));
+  err = avformat_write_header(w->fmt_.get(), nullptr);
+  if (err < 0) return av::AvFail("avformat_write_header", err);
+  w->pkt_.reset(av_packet_alloc());
+  if (!w->pkt_) return Fail(ErrorCode::kInternal, "out of memory");
+  return w;
 }
 
-Result<av::FramePtr> Mp4Writer::NewVideoFrame() const {
+Result<av::FramePtr> NewYuvFrame(int width, int height) {
   av::FramePtr f(av_frame_alloc());
   if (!f) return Fail(ErrorCode::kInternal, "out of memory");
   f->format = AV_PIX_FMT_YUV420P;
-  f->width = video_->width;
-  f->height = video_->height;
+  f->width = width;
+  f->height = height;
   f->color_range = AVCOL_RANGE_MPEG;
   f->color_primaries = AVCOL_PRI_BT709;
   f->color_trc = AVCOL_TRC_BT709;
@@ -128,65 +88,36 @@ Result<av::FramePtr> Mp4Writer::NewVideoFrame() const {
   return f;
 }
 
-Status Mp4Writer::Drain(AVCodecContext* ctx, AVStream* st, bool video) {
+Status SegmentWriter::Drain() {
   for (;;) {
-    int err = avcodec_receive_packet(ctx, pkt_.get());
+    int err = avcodec_receive_packet(video_.get(), pkt_.get());
     if (err == AVERROR(EAGAIN) || err == AVERROR_EOF) return {};
     if (err < 0) return av::AvFail("encoding", err);
-    pkt_->stream_index = st->index;
-    // Every video packet lasts one frame, so the muxer records an exact,
-    // constant frame rate.
-    if (video) pkt_->duration = 1;
-    av_packet_rescale_ts(pkt_.get(), ctx->time_base, st->time_base);
-    err = av_interleaved_write_frame(fmt_.get(), pkt_.get());
-    if (err < 0) return Fail(ErrorCode::kIo, "writing the video file: " + av::ErrorText(err));
+    pkt_->stream_index = st_->index;
+    pkt_->duration = 1;  // constant frame rate, exactly
+    av_packet_rescale_ts(pkt_.get(), video_->time_base, st_->time_base);
+    err = av_write_frame(fmt_.get(), pkt_.get());
+    if (err < 0) return Fail(ErrorCode::kIo, "writing a segment: " + av::ErrorText(err));
   }
 }
 
-Status Mp4Writer::WriteVideo(AVFrame* frame) {
-  frame->pts = video_frames_++;
+Status SegmentWriter::WriteVideo(AVFrame* frame) {
+  frame->pts = frames_++;
   int err = avcodec_send_frame(video_.get(), frame);
   if (err < 0) return av::AvFail("sending a frame to libx264", err);
-  return Drain(video_.get(), video_st_, true);
+  return Drain();
 }
 
-Status Mp4Writer::SendAudioFrame(int samples) {
-  AVFrame* f = audio_frame_.get();
-  int err = av_frame_make_writable(f);
-  if (err < 0) return av::AvFail("av_frame_make_writable", err);
-  f->nb_samples = samples;
-  auto* left = reinterpret_cast<float*>(f->data[0]);
-  auto* right = reinterpret_cast<float*>(f->data[1]);
-  for (int i = 0; i < samples; ++i) left[i] = right[i] = std::clamp(pending_[i], -1.0f, 1.0f);
-  f->pts = audio_samples_;
-  audio_samples_ += samples;
-  pending_.erase(pending_.begin(), pending_.begin() + samples);
-  err = avcodec_send_frame(audio_.get(), f);
-  if (err < 0) return av::AvFail("sending audio to the AAC encoder", err);
-  return Drain(audio_.get(), audio_st_, false);
-}
-
-Status Mp4Writer::WriteAudio(std::span<const float> mono) {
-  pending_.insert(pending_.end(), mono.begin(), mono.end());
-  const auto frame = static_cast<size_t>(audio_->frame_size);
-  while (pending_.size() >= frame) AIPROD_TRY(SendAudioFrame(audio_->frame_size));
-  return {};
-}
-
-Status Mp4Writer::Finish() {
-  if (finished_) return Fail(ErrorCode::kInternal, "Mp4Writer::Finish called twice");
+Status SegmentWriter::Finish() {
+  if (finished_) return Fail(ErrorCode::kInternal, "SegmentWriter::Finish called twice");
   finished_ = true;
-  if (!pending_.empty()) AIPROD_TRY(SendAudioFrame(static_cast<int>(pending_.size())));
   int err = avcodec_send_frame(video_.get(), nullptr);
   if (err < 0) return av::AvFail("flushing libx264", err);
-  AIPROD_TRY(Drain(video_.get(), video_st_, true));
-  err = avcodec_send_frame(audio_.get(), nullptr);
-  if (err < 0) return av::AvFail("flushing the AAC encoder", err);
-  AIPROD_TRY(Drain(audio_.get(), audio_st_, false));
+  AIPROD_TRY(Drain());
   err = av_write_trailer(fmt_.get());
-  if (err < 0) return Fail(ErrorCode::kIo, "finishing the video file: " + av::ErrorText(err));
+  if (err < 0) return Fail(ErrorCode::kIo, "finishing a segment: " + av::ErrorText(err));
   err = avio_closep(&fmt_->pb);
-  if (err < 0) return Fail(ErrorCode::kIo, "closing the video file: " + av::ErrorText(err));
+  if (err < 0) return Fail(ErrorCode::kIo, "closing a segment: " + av::ErrorText(err));
   return {};
 }
 

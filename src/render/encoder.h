@@ -1,16 +1,16 @@
-// MP4 writer: H.264 (libx264, High profile, yuv420p, BT.709 limited range,
-// tagged) and AAC-LC (FFmpeg's native encoder, 48 kHz stereo), muxed with
-// +faststart. Bit-exact flags and a fixed thread count make the output bytes
-// a function of the inputs and options alone.
+// Segment encoder: frames encoded by libx264 (High profile, yuv420p, BT.709
+// limited range, tagged) into a video-only MP4, the unit of the scene cache.
+// Every segment starts with an IDR frame and, for the same options, carries
+// the same parameter sets, so segments join into one stream by copying
+// packets (segment_join.h). Bit-exact flags and a fixed thread count make the
+// bytes a function of the frames and options alone.
 //
 // Not thread-safe: one thread calls every method (x264 runs its own threads).
 #pragma once
 
 #include <cstdint>
 #include <memory>
-#include <span>
 #include <string>
-#include <vector>
 
 #include "core/error.h"
 #include "render/av_handles.h"
@@ -25,28 +25,24 @@ struct EncoderOptions {
   int audio_bitrate_kbps = 128;
 };
 
-class Mp4Writer {
+// A writable yuv420p frame (BT.709, limited range tags) for SegmentWriter.
+Result<av::FramePtr> NewYuvFrame(int width, int height);
+
+class SegmentWriter {
  public:
   // Creates (truncates) `path` and writes the header.
-  static Result<std::unique_ptr<Mp4Writer>> Open(const std::string& path, const EncoderOptions& o);
+  static Result<std::unique_ptr<SegmentWriter>> Open(const std::string& path,
+                                                     const EncoderOptions& o);
 
-  // A writable yuv420p frame of the output size for the caller to fill and
-  // pass to WriteVideo. The caller owns it and may reuse it after WriteVideo
-  // (call av_frame_make_writable first).
-  Result<av::FramePtr> NewVideoFrame() const;
-
-  // Encodes the next video frame; timestamps are assigned in call order.
+  // Encodes the next frame (a NewYuvFrame of the output size, which the
+  // caller may reuse afterwards: call av_frame_make_writable first);
+  // timestamps are assigned in call order.
   Status WriteVideo(AVFrame* frame);
 
-  // Appends mono samples to both audio channels (clipped to [-1, 1]).
-  Status WriteAudio(std::span<const float> mono);
-
-  // Flushes both encoders, writes the trailer (the faststart pass moves the
-  // index to the front) and closes the file. Call once, after the last write.
+  // Flushes the encoder, writes the trailer and closes the file. Call once.
   Status Finish();
 
-  int64_t video_frames() const { return video_frames_; }
-  int64_t audio_samples() const { return audio_samples_; }
+  int64_t frames() const { return frames_; }
 
  private:
   struct Passkey {
@@ -54,23 +50,16 @@ class Mp4Writer {
   };
 
  public:
-  explicit Mp4Writer(Passkey) {}  // use Open
+  explicit SegmentWriter(Passkey) {}  // use Open
 
  private:
-  Status OpenVideo(const EncoderOptions& o);
-  Status OpenAudio(const EncoderOptions& o);
-  Status SendAudioFrame(int samples);  // from the pending buffer; 0 flushes
-  Status Drain(AVCodecContext* ctx, AVStream* st, bool video);
+  Status Drain();
 
   av::OutputFormatPtr fmt_;
-  av::CodecContextPtr video_, audio_;
-  AVStream* video_st_ = nullptr;  // owned by fmt_
-  AVStream* audio_st_ = nullptr;
+  av::CodecContextPtr video_;
+  AVStream* st_ = nullptr;  // owned by fmt_
   av::PacketPtr pkt_;
-  av::FramePtr audio_frame_;
-  std::vector<float> pending_;  // audio samples not yet in a full encoder frame
-  int64_t video_frames_ = 0;
-  int64_t audio_samples_ = 0;
+  int64_t frames_ = 0;
   bool finished_ = false;
 };
 

@@ -57,6 +57,43 @@ void ArgbToYuv420(const uint8_t* argb, int stride, int width, int height, const 
   }
 }
 
+void BlendArgbOverYuv420(const uint8_t* argb, int stride, int width, int height,
+                         const Yuv420Planes& out) {
+  for (int y = 0; y < height; y += 2) {
+    const auto* r0 =
+        reinterpret_cast<const uint32_t*>(argb + static_cast<std::ptrdiff_t>(y) * stride);
+    const auto* r1 =
+        reinterpret_cast<const uint32_t*>(argb + static_cast<std::ptrdiff_t>(y + 1) * stride);
+    for (int row = 0; row < 2; ++row) {
+      const uint32_t* src = row == 0 ? r0 : r1;
+      uint8_t* dy = out.y + static_cast<std::ptrdiff_t>(y + row) * out.y_stride;
+      for (int x = 0; x < width; ++x) {
+        const uint32_t p = src[x];
+        const int a = static_cast<int>(p >> 24);
+        if (a == 0) continue;
+        dy[x] = static_cast<uint8_t>((kYR * R(p) + kYG * G(p) + kYB * B(p) + 16 * a * 257 +
+                                      (255 - a) * 257 * dy[x] + (1 << 15)) >>
+                                     16);
+      }
+    }
+    uint8_t* du = out.u + static_cast<std::ptrdiff_t>(y / 2) * out.u_stride;
+    uint8_t* dv = out.v + static_cast<std::ptrdiff_t>(y / 2) * out.v_stride;
+    for (int x = 0; x < width / 2; ++x) {
+      const uint32_t a = r0[2 * x], b = r0[2 * x + 1], c = r1[2 * x], d = r1[2 * x + 1];
+      const int sa = static_cast<int>((a >> 24) + (b >> 24) + (c >> 24) + (d >> 24));
+      if (sa == 0) continue;
+      const int sr = R(a) + R(b) + R(c) + R(d);
+      const int sg = G(a) + G(b) + G(c) + G(d);
+      const int sb = B(a) + B(b) + B(c) + B(d);
+      const int keep = (1020 - sa) * 257;
+      du[x] = static_cast<uint8_t>(
+          (kUR * sr + kUG * sg + kUB * sb + 128 * sa * 257 + keep * du[x] + (1 << 17)) >> 18);
+      dv[x] = static_cast<uint8_t>(
+          (kVR * sr + kVG * sg + kVB * sb + 128 * sa * 257 + keep * dv[x] + (1 << 17)) >> 18);
+    }
+  }
+}
+
 namespace {
 
 void CopyPlane(const uint8_t* src, int ss, uint8_t* dst, int ds, int width, int height) {

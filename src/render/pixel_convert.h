@@ -66,4 +66,11 @@ void BlendYuv420(const Yuv420View& over, const Yuv420Planes& dst, int width, int
 // Precondition: width and height are even.
 void ArgbToYuv420(const uint8_t* argb, int stride, int width, int height, const Yuv420Planes& out);
 
+// Composites premultiplied ARGB32 pixels over yuv420p planes (source-over,
+// BT.709 limited range; chroma with the 2x2 block's mean alpha). `out`
+// points at the even pixel where the block goes. Precondition: width and
+// height are even.
+void BlendArgbOverYuv420(const uint8_t* argb, int stride, int width, int height,
+                         const Yuv420Planes& out);
+
 }  // namespace aiprod

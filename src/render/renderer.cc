@@ -6,21 +6,29 @@ extern "C" {
 
 #include <chrono>
 #include <filesystem>
-#include <thread>
+#include <set>
 
 #include "core/files.h"
+#include "core/json.h"
+#include "render/assets.h"
 #include "render/audio_mix.h"
-#include "render/compositor.h"
-#include "render/encoder.h"
-#include "render/frame_pipeline.h"
+#include "render/captions.h"
 #include "render/geometry.h"
+#include "render/poster.h"
 #include "render/scene_cache.h"
+#include "render/segment_join.h"
+#include "render/segment_key.h"
+#include "render/segment_render.h"
+#include "render/segment_store.h"
+#include "render/segments.h"
 #include "render/timeline.h"
 
 namespace aiprod {
 namespace {
 
-// Removes the temporary output unless it was committed.
+constexpr double kMaxRenderSeconds = 3600;
+
+// Removes a temporary output unless it was committed.
 class TempFile {
  public:
   explicit TempFile(std::string path) : path_(std::move(path)) {}
@@ -48,14 +56,67 @@ Status CheckCanvas(const Canvas& c) {
   return {};
 }
 
-int ResolveThreads(int threads) {
-  if (threads > 0) return threads;
-  return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+// `out` without its extension.
+std::string Stem(const std::string& out) {
+  std::filesystem::path p(out);
+  return (p.parent_path() / p.stem()).string();
 }
 
-// x264 takes most of the CPU; drawing a frame costs a few milliseconds, so
-// one drawing thread keeps up on small machines.
-int DrawThreads(int threads) { return std::clamp(1 + threads / 8, 1, 4); }
+Status WriteTemp(const TempFile& f, const std::string& bytes) {
+  FILE* fp = std::fopen(f.path().c_str(), "wb");
+  if (fp == nullptr) return Fail(ErrorCode::kIo, "cannot create " + f.path());
+  const bool ok = std::fwrite(bytes.data(), 1, bytes.size(), fp) == bytes.size();
+  if (std::fclose(fp) != 0 || !ok) return Fail(ErrorCode::kIo, "cannot write " + f.path());
+  return {};
+}
+
+// What the planning phase produces: everything the frames and sound need.
+struct Planned {
+  int fps = 30;
+  Timeline timeline;
+  CanvasMapping map;
+  std::vector<ScenePlan> plans;
+  AudioTrack audio;
+  std::vector<NarrationCue> cues;
+  std::vector<CaptionCue> captions;
+  FrameOverlays overlays;
+};
+
+// Everything that can be wrong with the input fails here, before any output.
+Result<Planned> Plan(const Manifest& m, const RenderSettings& settings, AssetResolver& assets) {
+  Planned p;
+  p.fps = m.canvas.fps > 0 ? m.canvas.fps : settings.fps;
+  AIPROD_ASSIGN(p.timeline, Timeline::Build(m, p.fps));
+  if (p.timeline.duration_s() > kMaxRenderSeconds) {
+    return Invalid("scenes", "the video would last " + FormatNumber(p.timeline.duration_s()) +
+                                 " s; the renderer's limit is " + FormatNumber(kMaxRenderSeconds) +
+                                 " s");
+  }
+  p.map = CanvasMapping::Fit(m.canvas.width, m.canvas.height, settings.width, settings.height);
+  p.plans.reserve(m.scenes.size());
+  for (size_t i = 0; i < m.scenes.size(); ++i) {
+    AIPROD_ASSIGN(ScenePlan plan,
+                  PlanScene(m, i, p.timeline.scenes()[i].frames, p.fps, p.map, assets));
+    p.plans.push_back(std::move(plan));
+  }
+  AIPROD_ASSIGN(p.audio, MixAudio(m, p.timeline, settings, assets));
+  if (m.audio.normalize) {
+    double target = m.audio.loudness_lufs.value_or(settings.loudness_lufs);
+    if (!(target >= -70 && target <= -5)) return Invalid("audio.loudness_lufs", "must be -70..-5");
+    AIPROD_TRY(NormalizeLoudness(p.audio.mono, target, settings.true_peak_dbtp));
+  }
+  for (const NarrationClip& c : p.audio.clips) {
+    p.cues.push_back({c.scene, static_cast<double>(c.start) / kAudioSampleRate,
+                      static_cast<double>(c.end) / kAudioSampleRate,
+                      m.scenes[c.scene].narration->text});
+  }
+  p.captions = SplitCaptions(p.cues);
+  if (m.captions.burn_in) {
+    AIPROD_TRY(CheckFontInstalled(m.captions.font, "captions.font"));
+    AIPROD_ASSIGN(p.overlays, CaptionOverlays(p.captions, m, p.map, p.fps));
+  }
+  return p;
+}
 
 }  // namespace
 
@@ -69,66 +130,121 @@ Result<RenderResult> RenderVideo(const Manifest& m, const RenderSettings& settin
   AIPROD_TRY(ValidateSettings(settings));
   AIPROD_TRY(CheckCanvas(m.canvas));
   if (out_path.empty()) return Invalid("out_path", "is empty");
-  const int fps = m.canvas.fps > 0 ? m.canvas.fps : settings.fps;
-  AIPROD_ASSIGN(Timeline timeline, Timeline::Build(m, fps));
-  const CanvasMapping map =
-      CanvasMapping::Fit(m.canvas.width, m.canvas.height, settings.width, settings.height);
+  AssetResolver assets(settings.asset_dir);
+  AIPROD_ASSIGN(Planned p, Plan(m, settings, assets));
+  auto cancelled = [&] { return cancel != nullptr && cancel->load(); };
+  if (cancelled()) return Fail(ErrorCode::kCancelled, "render cancelled");
 
-  // Everything that can be wrong with the input fails here, before any output.
-  std::vector<ScenePlan> plans;
-  plans.reserve(m.scenes.size());
-  for (size_t i = 0; i < m.scenes.size(); ++i) {
-    AIPROD_ASSIGN(ScenePlan plan, PlanScene(m, i, timeline.scenes()[i].frames, fps, map));
-    plans.push_back(std::move(plan));
-  }
-  AIPROD_ASSIGN(AudioTrack audio, MixAudio(m, timeline, settings));
-  if (m.audio.normalize) {
-    double target = m.audio.loudness_lufs.value_or(settings.loudness_lufs);
-    if (!(target >= -70 && target <= -5)) return Invalid("audio.loudness_lufs", "must be -70..-5");
-    AIPROD_TRY(NormalizeLoudness(audio.mono, target, settings.true_peak_dbtp));
-  }
-  if (cancel != nullptr && cancel->load()) return Fail(ErrorCode::kCancelled, "render cancelled");
+  const ThreadPlan threads = PlanThreads(settings);
+  const EncoderOptions eo{settings.width,
+                          settings.height,
+                          p.fps,
+                          settings.crf,
+                          settings.x264_preset,
+                          threads.encoder_threads,
+                          settings.audio_bitrate_kbps};
+  const std::string render_digest = RenderDigest(m, eo, p.map);
+  std::vector<std::string> scene_digests;
+  for (const ScenePlan& plan : p.plans) scene_digests.push_back(SceneDigest(plan));
 
-  AIPROD_TRY(MakeDirs(std::filesystem::path(out_path).parent_path().string()));
-  TempFile temp(TempPathFor(out_path));
-  const int threads = ResolveThreads(settings.threads);
-  EncoderOptions eo{settings.width,
-                    settings.height,
-                    fps,
-                    settings.crf,
-                    settings.x264_preset,
-                    threads,
-                    settings.audio_bitrate_kbps};
-  {
-    AIPROD_ASSIGN(auto writer, Mp4Writer::Open(temp.path(), eo));
-    SceneCache scenes(plans, timeline, map);
-    FrameJob job;
-    job.timeline = &timeline;
-    job.scenes = &scenes;
-    job.map = &map;
-    job.writer = writer.get();
-    job.audio = audio.mono;
-    job.draw_threads = DrawThreads(threads);
-    job.progress = progress;
-    job.cancel = cancel;
-    AIPROD_TRY(RunFramePipeline(job));
-    AIPROD_TRY(writer->Finish());
-  }
-  AIPROD_TRY(CommitFile(temp.path(), out_path));
-  temp.Committed();
+  const std::string out_dir = std::filesystem::path(out_path).parent_path().string();
+  AIPROD_TRY(MakeDirs(out_dir));
+  AIPROD_ASSIGN(auto store,
+                SegmentStore::Open(settings.cache_dir, out_dir.empty() ? "." : out_dir));
 
+  // Which segments the cache already holds.
   RenderResult r;
+  const std::vector<Segment> segments = SplitTimeline(p.timeline);
+  std::vector<SegmentTask> missing;
+  std::vector<JoinPart> parts;
+  std::set<std::string> keys;
+  for (const Segment& seg : segments) {
+    const std::string key = SegmentKey(render_digest, seg, p.timeline, scene_digests,
+                                       p.overlays.Describe(seg.begin, seg.end));
+    keys.insert(key);
+    parts.push_back({store->PathFor(key), seg.begin, seg.frames()});
+    const bool queued = std::any_of(missing.begin(), missing.end(),
+                                    [&](const SegmentTask& t) { return t.key == key; });
+    if (queued || store->Lookup(key, seg.frames(), settings.width, settings.height)) {
+      ++r.cache_hits;
+    } else {
+      missing.push_back({seg, key});
+      r.frames_encoded += seg.frames();
+    }
+  }
+  r.segments = static_cast<int64_t>(segments.size());
+  r.cache_misses = static_cast<int64_t>(missing.size());
+
+  std::vector<FrameRange> to_draw;
+  for (const SegmentTask& t : missing) to_draw.push_back({t.segment.begin, t.segment.end});
+  SceneCache scenes(p.plans, p.timeline, p.map, to_draw);
+  SegmentRenderContext ctx;
+  ctx.timeline = &p.timeline;
+  ctx.scenes = &scenes;
+  ctx.map = &p.map;
+  ctx.overlays = p.overlays.empty() ? nullptr : &p.overlays;
+  ctx.store = store.get();
+  ctx.encoder = eo;
+  ctx.jobs = threads.jobs;
+  ctx.draw_threads = 1;
+  ctx.cancel = cancel;
+  int last_step = -1;
+  const double frames_total = static_cast<double>(std::max<int64_t>(1, r.frames_encoded));
+  ctx.progress = [&](int64_t done) {
+    const int step = static_cast<int>(200 * done / frames_total);
+    if (progress && step != last_step) {
+      last_step = step;
+      progress(0.95 * static_cast<double>(done) / frames_total);
+    }
+  };
+  AIPROD_TRY(RenderSegments(missing, ctx));
+  if (cancelled()) return Fail(ErrorCode::kCancelled, "render cancelled");
+
+  TempFile video(TempPathFor(out_path));
+  AIPROD_TRY(
+      JoinSegments(parts, p.audio.mono, p.fps, settings.audio_bitrate_kbps, video.path(), cancel));
+  const std::string stem = Stem(out_path);
+  std::string poster_path, captions_path;
+  std::unique_ptr<TempFile> poster, captions;
+  if (!settings.poster_format.empty()) {
+    poster_path = stem + (settings.poster_format == "png" ? ".poster.png" : ".poster.jpg");
+    AIPROD_ASSIGN(std::string bytes,
+                  RenderPoster(p.plans, p.timeline, p.map, ctx.overlays, PosterFrame(m, p.timeline),
+                               settings.poster_format));
+    poster = std::make_unique<TempFile>(TempPathFor(poster_path));
+    AIPROD_TRY(WriteTemp(*poster, bytes));
+  }
+  if (settings.captions_file && !p.captions.empty()) {
+    captions_path = stem + ".vtt";
+    captions = std::make_unique<TempFile>(TempPathFor(captions_path));
+    AIPROD_TRY(WriteTemp(*captions, WebVtt(p.captions)));
+  }
+  if (cancelled()) return Fail(ErrorCode::kCancelled, "render cancelled");
+  if (poster) {
+    AIPROD_TRY(CommitFile(poster->path(), poster_path));
+    poster->Committed();
+  }
+  if (captions) {
+    AIPROD_TRY(CommitFile(captions->path(), captions_path));
+    captions->Committed();
+  }
+  AIPROD_TRY(CommitFile(video.path(), out_path));
+  video.Committed();
+  store->Prune(settings.cache_max_mb << 20, keys);
+
   r.video_path = out_path;
-  r.frames = timeline.total_frames();
-  r.fps = fps;
-  r.duration_s = timeline.duration_s();
+  r.captions_path = captions_path;
+  r.poster_path = poster_path;
+  r.frames = p.timeline.total_frames();
+  r.fps = p.fps;
+  r.duration_s = p.timeline.duration_s();
   r.width = settings.width;
   r.height = settings.height;
-  for (const NarrationClip& c : audio.clips) {
-    r.cues.push_back({c.scene, static_cast<double>(c.start) / kAudioSampleRate,
-                      static_cast<double>(c.end) / kAudioSampleRate,
-                      m.scenes[c.scene].narration->text});
-  }
+  r.cues = std::move(p.cues);
+  r.captions = std::move(p.captions);
+  r.segment_jobs = threads.jobs;
+  r.encoder_threads = threads.encoder_threads;
+  if (progress) progress(1.0);
   r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   return r;
 }

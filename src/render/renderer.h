@@ -1,4 +1,5 @@
-// The renderer: a manifest variant in, an MP4 out.
+// The renderer: a manifest variant in, an MP4 out (plus WebVTT captions and
+// a poster image next to it).
 //
 // Output: H.264 High (libx264, yuv420p, BT.709 limited range, tagged) and
 // AAC-LC 48 kHz stereo in an MP4 with the index first (+faststart), at
@@ -9,8 +10,17 @@
 // durations are rounded to whole frames; frame n is at t = n/fps; a crossfade
 // of N frames shows under*(1-k/N) + over*(k/N) at its frame k.
 //
-// Deterministic: the same manifest and settings (and thread count; 0 means
-// this machine's core count) give byte-identical files.
+// Scene cache: the video is encoded in segments (segments.h: each scene's
+// own frames, each transition's overlap), each keyed by a hash of everything
+// that decides its pixels (segment_key.h) and kept in
+// RenderSettings::cache_dir. A render encodes only the segments the cache
+// lacks and joins all of them without re-encoding; the soundtrack is mixed
+// and encoded whole every time. Editing one scene re-encodes that scene and
+// the transitions touching it.
+//
+// Deterministic: the same manifest, assets and settings (and thread plan:
+// settings.h PlanThreads) give byte-identical files, whether segments come
+// from the cache or not.
 #pragma once
 
 #include <atomic>
@@ -21,49 +31,56 @@
 
 #include "core/error.h"
 #include "model/manifest.h"
+#include "render/captions.h"
 #include "render/settings.h"
 #include "render/speech.h"
 
 namespace aiprod {
 
-// Where a scene's narration is heard on the output timeline.
-struct NarrationCue {
-  size_t scene = 0;
-  double start_s = 0, end_s = 0;
-  std::string text;
-};
-
 struct RenderResult {
   std::string video_path;
+  std::string captions_path;  // WebVTT; empty when there was no narration (or disabled)
+  std::string poster_path;    // PNG/JPEG; empty when disabled
   double duration_s = 0;
   int64_t frames = 0;
   int width = 0, height = 0;
   int fps = 0;
   std::vector<NarrationCue> cues;
+  std::vector<CaptionCue> captions;
+  // The scene cache: segments found ready (hits) and encoded (misses).
+  int64_t segments = 0, cache_hits = 0, cache_misses = 0;
+  int64_t frames_encoded = 0;  // frames drawn and encoded by this render
+  int segment_jobs = 1, encoder_threads = 1;
   double wall_s = 0;  // wall-clock time of the render
 };
 
-// Fraction of frames encoded, 0..1; called on the thread that called
+// Fraction of the work done, 0..1; called on the thread that called
 // RenderVideo, a few hundred times at most, the last time with 1.
 using RenderProgress = std::function<void(double fraction)>;
 
-// Renders `m` to `out_path` (parent directories are created). Writes a
-// temporary file next to it and renames it into place only on success: on
-// failure or cancellation no output (and no temporary) is left.
+// Renders `m` to `out_path` (parent directories are created); captions go
+// to `<out_path without extension>.vtt`, the poster to `.poster.png` (or
+// `.poster.jpg`). Writes temporary files and renames them into place only on
+// success: on failure or cancellation no output (and no temporary, and no
+// partial cache entry) is left.
 //
 // Errors: kInvalidInput naming the field for bad settings (`settings.width`)
 // or scene data (`scenes[2].layers[0].text`: does not fit;
-// `scenes[2].layers[0].font`: not installed); kCancelled when `cancel`
+// `scenes[2].layers[0].font`: not installed; `scenes[1].background.asset`:
+// missing, corrupt or outside the asset directory); kCancelled when `cancel`
 // becomes true (checked between frames); kIo for filesystem failures.
 //
-// Thread-safe: renders may run concurrently (text layout shares one
-// process-wide lock; speech goes through one helper process, see
-// speech_helper.h). Lowers libav's log level from its default (info) to
-// warnings, process-wide, unless the process set another level.
+// Thread-safe: renders may run concurrently, and may share a cache
+// directory (text layout shares one process-wide lock; speech goes through
+// one helper process, see speech_helper.h). Lowers libav's log level from
+// its default (info) to warnings, process-wide, unless the process set
+// another level.
 //
-// Memory: the soundtrack (192 KB per second), the scenes being drawn (a
-// yuv420p image each, plus the ARGB area their animated layers cover), a
-// few frames in flight, and x264 (about 240 MB at 1080p veryfast, 2 threads).
+// Memory: the soundtrack (192 KB per second), per segment job the scenes
+// being drawn (a yuv420p image each, plus the ARGB area their animated
+// layers cover) and a few frames in flight, and per job an x264 encoder
+// (about 217 MB at 1080p veryfast with 2 threads). PlanThreads keeps the
+// estimate under RenderSettings::memory_budget_mb.
 //
 // `progress` must not throw.
 Result<RenderResult> RenderVideo(const Manifest& m, const RenderSettings& settings,

@@ -3,13 +3,15 @@
 namespace aiprod {
 
 SceneCache::SceneCache(const std::vector<ScenePlan>& plans, const Timeline& timeline,
-                       const CanvasMapping& map)
+                       const CanvasMapping& map, const std::vector<FrameRange>& to_draw)
     : plans_(plans), map_(map) {
   for (size_t i = 0; i < plans.size(); ++i) entries_.push_back(std::make_unique<Entry>());
-  for (int64_t n = 0; n < timeline.total_frames(); ++n) {
-    FrameMix mix = timeline.At(n);
-    ++entries_[mix.top]->frames_left;
-    if (mix.has_under) ++entries_[mix.under]->frames_left;
+  for (const FrameRange& r : to_draw) {
+    for (int64_t n = r.begin; n < r.end; ++n) {
+      FrameMix mix = timeline.At(n);
+      ++entries_[mix.top]->frames_left;
+      if (mix.has_under) ++entries_[mix.under]->frames_left;
+    }
   }
 }
 

@@ -14,11 +14,17 @@
 
 namespace aiprod {
 
+// A range of output frames to be drawn, [begin, end).
+struct FrameRange {
+  int64_t begin = 0, end = 0;
+};
+
 // Thread-safe. `plans` and `map` must outlive the cache.
 class SceneCache {
  public:
+  // Counts, for every scene, the frames of `to_draw` that show it.
   SceneCache(const std::vector<ScenePlan>& plans, const Timeline& timeline,
-             const CanvasMapping& map);
+             const CanvasMapping& map, const std::vector<FrameRange>& to_draw);
 
   // Scene i, built by the first caller (concurrent callers for the same scene
   // wait; other scenes proceed). Valid until the matching FrameDone calls

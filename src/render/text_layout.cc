@@ -145,12 +145,24 @@ Status CheckFontLocked(const std::string& font, const std::string& field) {
   return {};
 }
 
-// Shrinks `plan` (origin, size) until the text fits a box of output pixels.
+// Shrinks `plan` (origin, size) until the text fits a box of output pixels,
+// not below `min_fraction` of the requested size.
 Status FitInBox(TextPlan& plan, double requested_px, double bx, double by, double bw, double bh,
-                double valign, double canvas_requested, const std::string& field) {
-  plan.wrap_width_px = std::max(1.0, bw);
-  for (int step = 0; step <= 10; ++step) {
-    double size = requested_px * (1.0 - 0.05 * step);
+                double valign, double canvas_requested, double min_fraction,
+                const std::string& field) {
+  // An outline draws outside the glyphs: keep it inside the box too.
+  const double outline =
+      plan.layer->outline ? plan.layer->outline->width_px * plan.px_per_unit : 0.0;
+  bx += outline, by += outline;
+  bw = std::max(1.0, bw - 2 * outline), bh = std::max(1.0, bh - 2 * outline);
+  plan.wrap_width_px = bw;
+  for (int step = 0;; ++step) {
+    double fraction = 1.0 - 0.05 * step;
+    if (fraction < min_fraction - 1e-9) {
+      if (fraction + 0.05 <= min_fraction + 1e-9) break;
+      fraction = min_fraction;  // the last try is the limit itself
+    }
+    double size = requested_px * fraction;
     auto layout = NewLayout(plan, size);
     Extents e = Measure(layout.get());
     double height = Px(e.logical.height);
@@ -164,8 +176,61 @@ Status FitInBox(TextPlan& plan, double requested_px, double bx, double by, doubl
       return {};
     }
   }
-  return Invalid(field + ".text", "does not fit its box even at " +
-                                      FormatNumber(std::round(canvas_requested * 5) / 10) + " px");
+  return Invalid(field + ".text",
+                 "does not fit its box even at " +
+                     FormatNumber(std::round(canvas_requested * min_fraction * 10) / 10) + " px");
+}
+
+// Rectangles (layout coordinates, Pango units) of the first `count` characters.
+void AddVisibleCharsPath(cairo_t* cr, PangoLayout* layout, const std::string& text, int64_t count,
+                         double grow) {
+  const char* begin = text.c_str();
+  const char* p = begin;
+  for (int64_t i = 0; i < count && *p != '\0'; ++i) {
+    PangoRectangle r;
+    pango_layout_index_to_pos(layout, static_cast<int>(p - begin), &r);
+    double x0 = Px(std::min(r.x, r.x + r.width)), x1 = Px(std::max(r.x, r.x + r.width));
+    cairo_rectangle(cr, x0 - grow, Px(r.y) - grow, x1 - x0 + 2 * grow, Px(r.height) + 2 * grow);
+    p = g_utf8_next_char(p);
+  }
+}
+
+// Three box-blur passes over premultiplied ARGB, radius `r` pixels
+// (approximately a Gaussian of sigma r).
+void BoxBlur(std::vector<uint32_t>& px, int w, int h, int stride_px, int r) {
+  if (r <= 0) return;
+  std::vector<uint32_t> tmp(px.size());
+  auto pass = [&](const std::vector<uint32_t>& src, std::vector<uint32_t>& dst, bool horizontal) {
+    const int lines = horizontal ? h : w, len = horizontal ? w : h;
+    for (int line = 0; line < lines; ++line) {
+      auto at = [&](int i) -> size_t {
+        i = std::clamp(i, 0, len - 1);
+        return horizontal ? static_cast<size_t>(line) * stride_px + i
+                          : static_cast<size_t>(i) * stride_px + line;
+      };
+      int sum[4] = {0, 0, 0, 0};
+      for (int i = -r; i <= r; ++i) {
+        uint32_t v = (i < 0 || i >= len) ? 0 : src[at(i)];
+        for (int c = 0; c < 4; ++c) sum[c] += static_cast<int>((v >> (8 * c)) & 0xff);
+      }
+      const int n = 2 * r + 1;
+      for (int i = 0; i < len; ++i) {
+        uint32_t out = 0;
+        for (int c = 0; c < 4; ++c) out |= static_cast<uint32_t>(sum[c] / n) << (8 * c);
+        dst[at(i)] = out;
+        uint32_t add = i + r + 1 < len ? src[at(i + r + 1)] : 0;
+        uint32_t sub = i - r >= 0 ? src[at(i - r)] : 0;
+        for (int c = 0; c < 4; ++c) {
+          sum[c] +=
+              static_cast<int>((add >> (8 * c)) & 0xff) - static_cast<int>((sub >> (8 * c)) & 0xff);
+        }
+      }
+    }
+  };
+  for (int k = 0; k < 3; ++k) {
+    pass(px, tmp, true);
+    pass(tmp, px, false);
+  }
 }
 
 }  // namespace
@@ -186,6 +251,7 @@ Result<TextPlan> PlanText(const TextLayer& layer, const CanvasMapping& map, cons
   plan.layer = &layer;
   plan.lang = lang;
   plan.rtl = rtl;
+  plan.px_per_unit = map.scale;
   RoleStyle role = StyleFor(layer.role);
   double canvas_size = layer.size_px.value_or(role.size * map.canvas_height);
   double size_px = map.Len(canvas_size);
@@ -234,34 +300,99 @@ Result<TextPlan> PlanText(const TextLayer& layer, const CanvasMapping& map, cons
   }
   plan.anchor_x = bx;
   plan.anchor_y = by;
+  double min_fraction = 0.5;
+  if (layer.min_size_px) min_fraction = std::clamp(*layer.min_size_px / canvas_size, 0.05, 1.0);
   AIPROD_TRY(FitInBox(plan, size_px, map.X(bx), map.Y(by), map.Len(bw), map.Len(bh), valign,
-                      canvas_size, field));
+                      canvas_size, min_fraction, field));
   return plan;
 }
 
-Result<TextRaster> RasterizeText(const TextPlan& plan) {
+int64_t TextCharCount(const TextPlan& plan) {
+  return g_utf8_strlen(plan.layer->text.c_str(), static_cast<gssize>(plan.layer->text.size()));
+}
+
+Result<TextRaster> RasterizeText(const TextPlan& plan, int64_t visible_chars) {
   TextRaster r;
   if (plan.layer->text.empty() || plan.ink_x1 <= plan.ink_x0 || plan.ink_y1 <= plan.ink_y0)
     return r;
-  // One pixel of margin around the ink for antialiasing.
-  r.x = static_cast<int>(std::floor(plan.ink_x0)) - 1;
-  r.y = static_cast<int>(std::floor(plan.ink_y0)) - 1;
-  r.width = static_cast<int>(std::ceil(plan.ink_x1)) + 1 - r.x;
-  r.height = static_cast<int>(std::ceil(plan.ink_y1)) + 1 - r.y;
+  const TextLayer& layer = *plan.layer;
+  const double outline = layer.outline ? layer.outline->width_px * plan.px_per_unit : 0.0;
+  double sdx = 0, sdy = 0, blur = 0;
+  if (layer.shadow) {
+    sdx = layer.shadow->dx * plan.px_per_unit;
+    sdy = layer.shadow->dy * plan.px_per_unit;
+    blur = layer.shadow->blur_px * plan.px_per_unit;
+  }
+  // The ink, grown by the outline, plus the shadow's copy of it; one pixel
+  // of margin for antialiasing.
+  const double gx0 = plan.ink_x0 - outline, gy0 = plan.ink_y0 - outline;
+  const double gx1 = plan.ink_x1 + outline, gy1 = plan.ink_y1 + outline;
+  const double spread = std::ceil(blur * 1.5);
+  double x0 = gx0, y0 = gy0, x1 = gx1, y1 = gy1;
+  if (layer.shadow) {
+    x0 = std::min(x0, gx0 + sdx - spread), y0 = std::min(y0, gy0 + sdy - spread);
+    x1 = std::max(x1, gx1 + sdx + spread), y1 = std::max(y1, gy1 + sdy + spread);
+  }
+  r.x = static_cast<int>(std::floor(x0)) - 1;
+  r.y = static_cast<int>(std::floor(y0)) - 1;
+  r.width = static_cast<int>(std::ceil(x1)) + 1 - r.x;
+  r.height = static_cast<int>(std::ceil(y1)) + 1 - r.y;
   if (r.width > 16384 || r.height > 16384)
     return Fail(ErrorCode::kInternal, "text raster too large");
   r.stride = cairo_format_stride_for_width(CAIRO_FORMAT_ARGB32, r.width);
   r.pixels.assign(static_cast<size_t>(r.stride / 4) * r.height, 0);
 
   std::lock_guard lock(PangoMutex());
+  auto layout = NewLayout(plan, plan.size_px);
+  const double ox = plan.origin_x - r.x, oy = plan.origin_y - r.y;
+  const bool partial = visible_chars >= 0 && visible_chars < TextCharCount(plan);
+  // Clips `cr` (at the layout origin) to the visible characters.
+  auto clip_visible = [&](cairo_t* cr, double grow) {
+    if (!partial) return;
+    AddVisibleCharsPath(cr, layout.get(), layer.text, visible_chars, grow);
+    cairo_clip(cr);
+  };
+  auto set_color = [](cairo_t* cr, const Color& c) {
+    cairo_set_source_rgba(cr, c.r / 255.0, c.g / 255.0, c.b / 255.0, c.a / 255.0);
+  };
+  if (layer.shadow) {
+    // The shadow is the outlined glyphs' silhouette, offset and blurred.
+    std::vector<uint32_t> shadow(r.pixels.size(), 0);
+    {
+      gfx::SurfacePtr ss(
+          cairo_image_surface_create_for_data(reinterpret_cast<unsigned char*>(shadow.data()),
+                                              CAIRO_FORMAT_ARGB32, r.width, r.height, r.stride));
+      gfx::CairoPtr cr(cairo_create(ss.get()));
+      cairo_translate(cr.get(), ox + sdx, oy + sdy);
+      clip_visible(cr.get(), outline + 1);
+      set_color(cr.get(), layer.shadow->color);
+      pango_cairo_layout_path(cr.get(), layout.get());
+      if (outline > 0) {
+        cairo_set_line_width(cr.get(), 2 * outline);
+        cairo_set_line_join(cr.get(), CAIRO_LINE_JOIN_ROUND);
+        cairo_stroke_preserve(cr.get());
+      }
+      cairo_fill(cr.get());
+      cairo_surface_flush(ss.get());
+    }
+    BoxBlur(shadow, r.width, r.height, r.stride / 4, static_cast<int>(std::lround(blur / 2)));
+    r.pixels = std::move(shadow);
+  }
   gfx::SurfacePtr surface(
       cairo_image_surface_create_for_data(reinterpret_cast<unsigned char*>(r.pixels.data()),
                                           CAIRO_FORMAT_ARGB32, r.width, r.height, r.stride));
   gfx::CairoPtr cr(cairo_create(surface.get()));
-  auto layout = NewLayout(plan, plan.size_px);
-  const Color& c = plan.layer->color;
-  cairo_set_source_rgba(cr.get(), c.r / 255.0, c.g / 255.0, c.b / 255.0, c.a / 255.0);
-  cairo_move_to(cr.get(), plan.origin_x - r.x, plan.origin_y - r.y);
+  cairo_translate(cr.get(), ox, oy);
+  clip_visible(cr.get(), outline + 1);
+  if (outline > 0) {
+    pango_cairo_layout_path(cr.get(), layout.get());
+    set_color(cr.get(), layer.outline->color);
+    cairo_set_line_width(cr.get(), 2 * outline);
+    cairo_set_line_join(cr.get(), CAIRO_LINE_JOIN_ROUND);
+    cairo_stroke(cr.get());
+  }
+  set_color(cr.get(), layer.color);
+  cairo_move_to(cr.get(), 0, 0);
   pango_cairo_show_layout(cr.get(), layout.get());
   cairo_surface_flush(surface.get());
   if (cairo_status(cr.get()) != CAIRO_STATUS_SUCCESS) {

@@ -5,12 +5,16 @@
 //  - `baseline_y` set: one line, baseline at baseline_y, centred on `x`
 //    (default: canvas centre); align start/end put the line's start/end at x.
 //  - `box` set: wrapped to the box width, centred vertically in the box, the
-//    size shrunk in 5% steps (down to 50%) until it fits the box.
+//    size shrunk in 5% steps (down to min_size_px, default 50%) until it fits
+//    the box (outline included); below that the layer fails to plan.
 //  - neither: placed by role inside the safe area (80% of the width): title
 //    ends slightly above the middle, subtitle starts below it, body centred,
 //    caption in the lower third, cta centred and larger; default sizes are
 //    fractions of the canvas height; fitted like a box.
 // Sizes are absolute pixel sizes (Pango font map resolution 72 dpi).
+// Scripts are shaped by HarfBuzz through Pango (Arabic joining, RTL order,
+// CJK); characters the chosen font lacks come from fallback fonts found by
+// fontconfig (Noto, Noto CJK).
 //
 // Thread-safe: every Pango call runs under one process-wide lock, with one
 // process-lifetime font map (fonts load once per process).
@@ -37,6 +41,7 @@ struct TextPlan {
   double origin_x = 0, origin_y = 0;  // output px of the layout's top-left
   double anchor_x = 0, anchor_y = 0;  // canvas units that x/y animations replace
   double ink_x0 = 0, ink_y0 = 0, ink_x1 = 0, ink_y1 = 0;  // output px
+  double px_per_unit = 1;  // output px per canvas unit (outline and shadow sizes)
 };
 
 // Premultiplied ARGB32 pixels (Cairo's native-endian layout) of a text
@@ -51,7 +56,13 @@ struct TextRaster {
 Result<TextPlan> PlanText(const TextLayer& layer, const CanvasMapping& map, const std::string& lang,
                           bool rtl, const std::string& field);
 
-Result<TextRaster> RasterizeText(const TextPlan& plan);
+// The whole layer: shadow, outline and fill. `visible_chars` >= 0 shows only
+// the first that many characters (typewriter), clipping the full layout, so
+// the raster keeps its size and nothing moves.
+Result<TextRaster> RasterizeText(const TextPlan& plan, int64_t visible_chars = -1);
+
+// Characters (Unicode code points) of the layer's text.
+int64_t TextCharCount(const TextPlan& plan);
 
 // kInvalidInput naming `field` when `font` (a Pango description such as
 // "DejaVu Sans Bold") names a family that is not installed. Fontconfig would

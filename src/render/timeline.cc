@@ -34,8 +34,10 @@ Result<Timeline> Timeline::Build(const Manifest& m, int fps) {
       if (overlap > span.frames || overlap >= prev.frames) {
         return Invalid(field, "is longer than the scenes it joins");
       }
-      if (s.transition.kind == Transition::Kind::kCrossfade) span.fade_frames = overlap;
-      if (span.fade_frames > 0 && prev_end - overlap < prev.start + prev.fade_frames) {
+      span.overlap = overlap;
+      if (s.transition.kind != Transition::Kind::kCut) span.fade_frames = overlap;
+      span.transition = s.transition;
+      if (overlap > 0 && prev_end - overlap < prev.start + prev.fade_frames) {
         return Invalid(field, "overlaps the transition into the previous scene");
       }
     }
@@ -61,6 +63,8 @@ FrameMix Timeline::At(int64_t n) const {
     mix.under = top - 1;
     mix.under_frame = n - spans_[top - 1].start;
     mix.mix = static_cast<double>(mix.top_frame) / static_cast<double>(span.fade_frames);
+    mix.fade_frames = span.fade_frames;
+    mix.transition = span.transition;
   }
   return mix;
 }

@@ -10,16 +10,22 @@
 
 namespace aiprod {
 
-// Scene i spans frames [start, start + frames) of the output. It enters over
-// scene i-1 during its first `fade_frames` frames (0: a cut).
+// Scene i spans frames [start, start + frames) of the output. Its first
+// `overlap` frames are shared with scene i-1; during the first `fade_frames`
+// of them (all of them, or 0 for a cut) it enters over scene i-1 by its
+// transition.
 struct SceneSpan {
   int64_t start = 0;
   int64_t frames = 0;
+  int64_t overlap = 0;
   int64_t fade_frames = 0;
+  Transition transition;  // into this scene (kind cut when fade_frames is 0)
 };
 
-// What frame n shows: `top` at its local frame `top_frame`; when `mix` < 1,
-// blended over `under` (scene top-1) at `under_frame`: out = under*(1-mix) + top*mix.
+// What frame n shows: `top` at its local frame `top_frame`; during a
+// transition (`has_under`), `top` enters over `under` (scene top-1, at
+// `under_frame`) at step k = top_frame of n = fade_frames: a crossfade shows
+// under*(1-mix) + top*mix with mix = k/n; wipes and slides move an edge by k/n.
 struct FrameMix {
   size_t top = 0;
   int64_t top_frame = 0;
@@ -27,6 +33,8 @@ struct FrameMix {
   size_t under = 0;
   int64_t under_frame = 0;
   double mix = 1;
+  int64_t fade_frames = 0;  // n, when has_under
+  Transition transition;    // when has_under
 };
 
 // Immutable after Build; safe to share across threads.

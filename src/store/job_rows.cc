@@ -4,7 +4,7 @@ namespace aiprod {
 
 const char* const kJobColumns =
     "id, content, preset, state, priority, lang, brand_id, target_langs, aspect_ratios, "
-    "duration_hint_s, review, webhook_url, production_manifest, consistency_markers, "
+    "duration_hint_s, review, draft, webhook_url, production_manifest, consistency_markers, "
     "cost_estimate, render_result, qa_report, approved, approval_timestamp, edits_history, "
     "options, error, attempts, max_attempts, run_after, lease_owner, lease_expires_at, "
     "lease_epoch, cancel_requested, created_at, updated_at";
@@ -39,11 +39,12 @@ Result<Job> JobFromRow(const SqlRows& rows, size_t i) {
     b.duration_hint_s = std::stod(rows.Text(i, "duration_hint_s"));
   }
   b.review = rows.Int(i, "review") != 0;
+  b.draft = rows.Int(i, "draft") != 0;
   b.webhook_url = rows.Text(i, "webhook_url");
   auto state = StateFromName(rows.Text(i, "state"));
   if (!state) {
-    return Fail(ErrorCode::kInternal, "job " + job.id + " has unknown state '" +
-                                          rows.Text(i, "state") + "'");
+    return Fail(ErrorCode::kInternal,
+                "job " + job.id + " has unknown state '" + rows.Text(i, "state") + "'");
   }
   job.state = *state;
   job.production_manifest = JsonColumn(rows, i, "production_manifest");

@@ -20,6 +20,7 @@ CREATE TABLE jobs (
   aspect_ratios TEXT NOT NULL DEFAULT '[]',
   duration_hint_s REAL,
   review INTEGER NOT NULL DEFAULT 0,
+  draft INTEGER NOT NULL DEFAULT 0,
   webhook_url TEXT,
   production_manifest TEXT,
   consistency_markers TEXT,
@@ -45,6 +46,8 @@ CREATE INDEX idx_jobs_state ON jobs(state);
 CREATE INDEX idx_jobs_created_at ON jobs(created_at);
 CREATE INDEX idx_jobs_brand_id ON jobs(brand_id);
 CREATE INDEX idx_jobs_runnable ON jobs(priority DESC, run_after) WHERE run_after IS NOT NULL;
+CREATE INDEX idx_jobs_waiting ON jobs(run_after) WHERE run_after IS NOT NULL;
+CREATE INDEX idx_jobs_leased ON jobs(brand_id) WHERE lease_owner IS NOT NULL;
 
 CREATE TABLE job_events (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -82,6 +85,7 @@ CREATE TABLE jobs (
   aspect_ratios JSONB NOT NULL DEFAULT '[]',
   duration_hint_s DOUBLE PRECISION,
   review INTEGER NOT NULL DEFAULT 0,
+  draft INTEGER NOT NULL DEFAULT 0,
   webhook_url TEXT,
   production_manifest JSONB,
   consistency_markers JSONB,
@@ -107,6 +111,8 @@ CREATE INDEX idx_jobs_state ON jobs(state);
 CREATE INDEX idx_jobs_created_at ON jobs(created_at);
 CREATE INDEX idx_jobs_brand_id ON jobs(brand_id);
 CREATE INDEX idx_jobs_runnable ON jobs(priority DESC, run_after) WHERE run_after IS NOT NULL;
+CREATE INDEX idx_jobs_waiting ON jobs(run_after) WHERE run_after IS NOT NULL;
+CREATE INDEX idx_jobs_leased ON jobs(brand_id) WHERE lease_owner IS NOT NULL;
 
 CREATE TABLE job_events (
   id BIGSERIAL PRIMARY KEY,
@@ -130,11 +136,195 @@ CREATE TABLE checkpoints (
 );
 )sql";
 
+// The HTTP service: API keys (hash only), the hash-chained audit log (append
+// only: triggers refuse UPDATE and DELETE), idempotency keys of job creation,
+// brand kits, and an index for the per-brand active job limit.
+constexpr std::string_view kSqliteV2 = R"sql(
+CREATE TABLE api_keys (
+  id TEXT PRIMARY KEY,
+  key_hash TEXT NOT NULL UNIQUE,
+  prefix TEXT NOT NULL,
+  name TEXT NOT NULL DEFAULT '',
+  role TEXT NOT NULL,
+  brands TEXT NOT NULL DEFAULT '[]',
+  created_by TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  last_used_at INTEGER,
+  revoked_at INTEGER,
+  revoked_by TEXT
+);
+
+CREATE TABLE audit_log (
+  seq INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  principal TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL DEFAULT '',
+  outcome TEXT NOT NULL,
+  request_id TEXT NOT NULL DEFAULT '',
+  source TEXT NOT NULL DEFAULT '',
+  detail TEXT NOT NULL DEFAULT '{}',
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE INDEX idx_audit_log_at ON audit_log(at);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+
+CREATE TABLE idempotency_keys (
+  principal TEXT NOT NULL,
+  idem_key TEXT NOT NULL,
+  request_hash TEXT NOT NULL,
+  job_id TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (principal, idem_key)
+);
+CREATE INDEX idx_idempotency_keys_created_at ON idempotency_keys(created_at);
+
+CREATE TABLE brands (
+  id TEXT PRIMARY KEY,
+  kit TEXT NOT NULL,
+  revision INTEGER NOT NULL DEFAULT 1,
+  updated_by TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+
+CREATE INDEX idx_jobs_brand_state ON jobs(brand_id, state);
+)sql";
+
+// Delivery (src/storage): webhook deliveries and every attempt made.
+constexpr std::string_view kSqliteV3 = R"sql(
+CREATE TABLE webhook_deliveries (
+  id TEXT PRIMARY KEY,
+  job_id TEXT NOT NULL,
+  event TEXT NOT NULL,
+  url TEXT NOT NULL,
+  body TEXT NOT NULL,
+  state TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER,
+  claimed_until INTEGER,
+  last_error TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX idx_webhook_deliveries_due ON webhook_deliveries(state, next_attempt_at);
+CREATE INDEX idx_webhook_deliveries_job ON webhook_deliveries(job_id, created_at);
+
+CREATE TABLE webhook_attempts (
+  delivery_id TEXT NOT NULL REFERENCES webhook_deliveries(id) ON DELETE CASCADE,
+  attempt INTEGER NOT NULL,
+  started_at INTEGER NOT NULL,
+  duration_ms INTEGER NOT NULL,
+  http_status INTEGER,
+  outcome TEXT NOT NULL,
+  error TEXT,
+  address TEXT,
+  PRIMARY KEY (delivery_id, attempt)
+);
+)sql";
+
+// PostgreSQL dialect of versions 2 and 3 (same tables; BIGINT times, and the
+// audit log's append-only rule as a trigger function).
+constexpr std::string_view kPostgresV2 = R"sql(
+CREATE TABLE api_keys (
+  id TEXT PRIMARY KEY,
+  key_hash TEXT NOT NULL UNIQUE,
+  prefix TEXT NOT NULL,
+  name TEXT NOT NULL DEFAULT '',
+  role TEXT NOT NULL,
+  brands TEXT NOT NULL DEFAULT '[]',
+  created_by TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  last_used_at BIGINT,
+  revoked_at BIGINT,
+  revoked_by TEXT
+);
+
+CREATE TABLE audit_log (
+  seq BIGINT PRIMARY KEY,
+  at BIGINT NOT NULL,
+  principal TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL DEFAULT '',
+  outcome TEXT NOT NULL,
+  request_id TEXT NOT NULL DEFAULT '',
+  source TEXT NOT NULL DEFAULT '',
+  detail TEXT NOT NULL DEFAULT '{}',
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE INDEX idx_audit_log_at ON audit_log(at);
+CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$;
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE OR DELETE ON audit_log
+FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+
+CREATE TABLE idempotency_keys (
+  principal TEXT NOT NULL,
+  idem_key TEXT NOT NULL,
+  request_hash TEXT NOT NULL,
+  job_id TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (principal, idem_key)
+);
+CREATE INDEX idx_idempotency_keys_created_at ON idempotency_keys(created_at);
+
+CREATE TABLE brands (
+  id TEXT PRIMARY KEY,
+  kit TEXT NOT NULL,
+  revision INTEGER NOT NULL DEFAULT 1,
+  updated_by TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+
+CREATE INDEX idx_jobs_brand_state ON jobs(brand_id, state);
+)sql";
+
+constexpr std::string_view kPostgresV3 = R"sql(
+CREATE TABLE webhook_deliveries (
+  id TEXT PRIMARY KEY,
+  job_id TEXT NOT NULL,
+  event TEXT NOT NULL,
+  url TEXT NOT NULL,
+  body TEXT NOT NULL,
+  state TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at BIGINT,
+  claimed_until BIGINT,
+  last_error TEXT,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX idx_webhook_deliveries_due ON webhook_deliveries(state, next_attempt_at);
+CREATE INDEX idx_webhook_deliveries_job ON webhook_deliveries(job_id, created_at);
+
+CREATE TABLE webhook_attempts (
+  delivery_id TEXT NOT NULL REFERENCES webhook_deliveries(id) ON DELETE CASCADE,
+  attempt INTEGER NOT NULL,
+  started_at BIGINT NOT NULL,
+  duration_ms BIGINT NOT NULL,
+  http_status INTEGER,
+  outcome TEXT NOT NULL,
+  error TEXT,
+  address TEXT,
+  PRIMARY KEY (delivery_id, attempt)
+);
+)sql";
+
 const std::vector<Migration> kSqlite = {
     {1, "jobs, events, checkpoints", kSqliteV1},
+    {2, "api keys, audit log, idempotency keys, brands", kSqliteV2},
+    {3, "webhook deliveries and attempts", kSqliteV3},
 };
 const std::vector<Migration> kPostgres = {
     {1, "jobs, events, checkpoints", kPostgresV1},
+    {2, "api keys, audit log, idempotency keys, brands", kPostgresV2},
+    {3, "webhook deliveries and attempts", kPostgresV3},
 };
 
 }  // namespace
@@ -184,8 +374,9 @@ Status ApplyMigrations(SqlConnection& conn, SqlDialect dialect, int64_t now_ms) 
       return Fail(st.error().code, "migration " + std::to_string(m.version) + " (" +
                                        std::string(m.name) + ") failed: " + st.error().message);
     }
-    AIPROD_TRY(conn.Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-                         {int64_t{m.version}, std::string(m.name), now_ms}));
+    AIPROD_TRY(
+        conn.Exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                  {int64_t{m.version}, std::string(m.name), now_ms}));
     AIPROD_TRY(tx.Commit());
   }
   return {};

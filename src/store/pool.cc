@@ -10,7 +10,9 @@ namespace aiprod {
 
 ConnectionPool::ConnectionPool(SqlDialect dialect, std::string engine, Factory factory,
                                size_t max_idle)
-    : dialect_(dialect), engine_(std::move(engine)), factory_(std::move(factory)),
+    : dialect_(dialect),
+      engine_(std::move(engine)),
+      factory_(std::move(factory)),
       max_idle_(max_idle) {}
 
 ConnectionPool::Handle::~Handle() {

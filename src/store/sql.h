@@ -38,8 +38,7 @@ class SqlConnection {
   virtual ~SqlConnection() = default;
   // Runs one statement; returns the number of rows changed.
   virtual Result<int64_t> Exec(std::string_view sql, const std::vector<SqlValue>& params = {}) = 0;
-  virtual Result<SqlRows> Query(std::string_view sql,
-                                const std::vector<SqlValue>& params = {}) = 0;
+  virtual Result<SqlRows> Query(std::string_view sql, const std::vector<SqlValue>& params = {}) = 0;
   // Runs several `;`-separated statements without parameters (migrations).
   virtual Status ExecScript(std::string_view sql) = 0;
   // Starts a transaction that will write (SQLite: BEGIN IMMEDIATE).

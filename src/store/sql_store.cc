@@ -1,6 +1,7 @@
 #include "store/sql_store.h"
 
 #include <algorithm>
+#include <map>
 
 #include "core/clock.h"
 #include "store/job_rows.h"
@@ -49,8 +50,8 @@ int SqlStore::LatestSchemaVersion() const {
 }
 
 Result<Job> SqlStore::LoadJob(SqlConnection& c, const std::string& id) {
-  AIPROD_ASSIGN(auto rows, c.Query(std::string("SELECT ") + kJobColumns + " FROM jobs WHERE id = ?",
-                                   {id}));
+  AIPROD_ASSIGN(auto rows,
+                c.Query(std::string("SELECT ") + kJobColumns + " FROM jobs WHERE id = ?", {id}));
   if (rows.empty()) return Fail(ErrorCode::kNotFound, "no job with id " + id);
   return JobFromRow(rows, 0);
 }
@@ -67,12 +68,13 @@ Result<Job> SqlStore::CreateJob(const NewJob& nj) {
   if (!b.webhook_url.empty()) webhook = b.webhook_url;
   AIPROD_TRY(c->Exec(
       "INSERT INTO jobs (id, content, preset, state, priority, lang, brand_id, target_langs, "
-      "aspect_ratios, duration_hint_s, review, webhook_url, options, max_attempts, run_after, "
-      "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      "aspect_ratios, duration_hint_s, review, draft, webhook_url, options, max_attempts, "
+      "run_after, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+      "?, ?)",
       {nj.id, b.content, b.preset, std::string(StateName(JobState::kQueued)),
        int64_t{static_cast<int>(b.priority)}, b.lang, brand, Json(b.target_langs).dump(),
-       Json(b.aspect_ratios).dump(), hint, int64_t{b.review}, webhook, nj.options.dump(),
-       int64_t{nj.max_attempts}, nj.now_ms, nj.now_ms, nj.now_ms}));
+       Json(b.aspect_ratios).dump(), hint, int64_t{b.review}, int64_t{b.draft}, webhook,
+       nj.options.dump(), int64_t{nj.max_attempts}, nj.now_ms, nj.now_ms, nj.now_ms}));
   AIPROD_TRY(InsertEvent(*c, nj.id, "created", "", "queued",
                          {{"preset", b.preset}, {"brand_id", b.brand_id}}, nj.now_ms));
   AIPROD_TRY(NotifyRunnable(*c));
@@ -133,39 +135,86 @@ Result<std::optional<Json>> SqlStore::GetCheckpoint(const std::string& job_id,
   return std::optional<Json>(std::move(j));
 }
 
+namespace {
+
+constexpr int kClaimCandidates = 8;
+
+// The candidate to claim: highest priority after aging and brand fairness;
+// ties go to the job that has waited longest.
+size_t PickCandidate(const SqlRows& rows, const std::map<std::string, int64_t>& running,
+                     const ClaimRequest& r) {
+  size_t best = 0;
+  double best_score = -1e300;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    double waited = static_cast<double>(r.now_ms - rows.Int(i, "run_after"));
+    double score = static_cast<double>(rows.Int(i, "priority")) +
+                   (r.aging_ms > 0 ? waited / static_cast<double>(r.aging_ms) : 0.0);
+    if (auto it = running.find(rows.Text(i, "brand_id")); it != running.end()) {
+      score -= r.brand_weight * static_cast<double>(it->second);
+    }
+    if (score > best_score + 1e-9) {
+      best = i;
+      best_score = score;
+    }
+  }
+  return best;
+}
+
+}  // namespace
+
 Result<std::optional<Lease>> SqlStore::Claim(const ClaimRequest& r) {
   AIPROD_ASSIGN(auto c, pool_->Acquire());
   AIPROD_ASSIGN(auto tx, SqlTransaction::Begin(*c));
-  std::string sql =
-      "SELECT id, state, lease_owner FROM jobs WHERE run_after IS NOT NULL AND run_after <= ? "
-      "AND (lease_owner IS NULL OR lease_expires_at <= ?)";
+  // Candidates: the most urgent few and the longest-waiting few (both come
+  // from indexes); PostgreSQL locks them, skipping rows other claimers hold.
+  const bool pg = pool_->dialect() == SqlDialect::kPostgres;
+  std::string base =
+      "SELECT id, brand_id, priority, run_after, lease_owner FROM jobs WHERE run_after IS NOT "
+      "NULL AND run_after <= ? AND (lease_owner IS NULL OR lease_expires_at <= ?)";
   std::vector<SqlValue> params = {r.now_ms, r.now_ms};
   if (r.job_id) {
-    sql += " AND id = ?";
+    base += " AND id = ?";
     params.emplace_back(*r.job_id);
   }
-  sql += " ORDER BY priority DESC, run_after, id LIMIT 1";
-  if (pool_->dialect() == SqlDialect::kPostgres) sql += " FOR UPDATE SKIP LOCKED";
-  AIPROD_ASSIGN(auto rows, c->Query(sql, params));
+  std::string tail =
+      " LIMIT " + std::to_string(kClaimCandidates) + (pg ? " FOR UPDATE SKIP LOCKED" : "");
+  AIPROD_ASSIGN(auto rows,
+                c->Query(base + " ORDER BY priority DESC, run_after, id" + tail, params));
   if (rows.empty()) return std::optional<Lease>();
+  AIPROD_ASSIGN(auto oldest, c->Query(base + " ORDER BY run_after, id" + tail, params));
+  for (size_t i = 0; i < oldest.size(); ++i) {
+    bool seen = false;
+    for (size_t k = 0; k < rows.size() && !seen; ++k)
+      seen = rows.Text(k, "id") == oldest.Text(i, "id");
+    if (!seen) rows.rows.push_back(oldest.rows[i]);
+  }
+  std::map<std::string, int64_t> running;
+  if (r.brand_weight > 0 && rows.size() > 1) {
+    AIPROD_ASSIGN(auto busy, c->Query("SELECT brand_id, COUNT(*) AS n FROM jobs WHERE lease_owner "
+                                      "IS NOT NULL AND lease_expires_at > ? GROUP BY brand_id",
+                                      {r.now_ms}));
+    for (size_t i = 0; i < busy.size(); ++i) running[busy.Text(i, "brand_id")] = busy.Int(i, "n");
+  }
+  size_t pick = PickCandidate(rows, running, r);
+  if (pick != 0) std::swap(rows.rows[0], rows.rows[pick]);
   Lease lease;
   lease.job_id = rows.Text(0, "id");
   lease.owner = r.owner;
   lease.expires_ms = r.now_ms + r.ttl_ms;
   std::string previous = rows.Text(0, "lease_owner");
   bool takeover = !previous.empty();
-  AIPROD_TRY(c->Exec("UPDATE jobs SET lease_owner = ?, lease_expires_at = ?, "
-                     "lease_epoch = lease_epoch + 1, attempts = attempts + ?, updated_at = ? "
-                     "WHERE id = ?",
-                     {r.owner, lease.expires_ms, int64_t{takeover ? 1 : 0}, r.now_ms,
-                      lease.job_id}));
+  AIPROD_TRY(
+      c->Exec("UPDATE jobs SET lease_owner = ?, lease_expires_at = ?, "
+              "lease_epoch = lease_epoch + 1, attempts = attempts + ?, updated_at = ? "
+              "WHERE id = ?",
+              {r.owner, lease.expires_ms, int64_t{takeover ? 1 : 0}, r.now_ms, lease.job_id}));
   AIPROD_ASSIGN(auto epoch_rows,
                 c->Query("SELECT lease_epoch FROM jobs WHERE id = ?", {lease.job_id}));
   lease.epoch = epoch_rows.Int(0, "lease_epoch");
   Json data = {{"owner", r.owner}, {"epoch", lease.epoch}};
   if (takeover) data["expired_owner"] = previous;
-  AIPROD_TRY(InsertEvent(*c, lease.job_id, takeover ? "lease_taken_over" : "claimed", "", "",
-                         data, r.now_ms));
+  AIPROD_TRY(InsertEvent(*c, lease.job_id, takeover ? "lease_taken_over" : "claimed", "", "", data,
+                         r.now_ms));
   AIPROD_TRY(tx.Commit());
   return std::optional<Lease>(lease);
 }
@@ -232,8 +281,8 @@ Status SqlStore::Apply(const std::string& job_id, const Lease* lease, const JobT
   std::string state;
   AIPROD_TRY(CheckFence(*c, job_id, lease, now_ms, &state));
   if (state != StateName(t.from)) {
-    return Fail(ErrorCode::kConflict, "job " + job_id + " is " + state + ", not " +
-                                          std::string(StateName(t.from)));
+    return Fail(ErrorCode::kConflict,
+                "job " + job_id + " is " + state + ", not " + std::string(StateName(t.from)));
   }
   std::string sql = "UPDATE jobs SET state = ?, updated_at = ?, run_after = ?";
   SqlValue run_after = std::monostate{};
@@ -269,13 +318,13 @@ Status SqlStore::Apply(const std::string& job_id, const Lease* lease, const JobT
   params.emplace_back(job_id);
   AIPROD_TRY(c->Exec(sql, params));
   if (t.checkpoint_stage) {
-    AIPROD_TRY(c->Exec(
-        "INSERT INTO checkpoints (job_id, stage, output, lease_epoch, created_at) "
-        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (job_id, stage) DO UPDATE SET "
-        "output = excluded.output, lease_epoch = excluded.lease_epoch, "
-        "created_at = excluded.created_at",
-        {job_id, *t.checkpoint_stage, t.checkpoint.dump(), int64_t{lease ? lease->epoch : 0},
-         now_ms}));
+    AIPROD_TRY(
+        c->Exec("INSERT INTO checkpoints (job_id, stage, output, lease_epoch, created_at) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (job_id, stage) DO UPDATE SET "
+                "output = excluded.output, lease_epoch = excluded.lease_epoch, "
+                "created_at = excluded.created_at",
+                {job_id, *t.checkpoint_stage, t.checkpoint.dump(),
+                 int64_t{lease ? lease->epoch : 0}, now_ms}));
   }
   AIPROD_TRY(InsertEvent(*c, job_id, t.event_type, state, std::string(StateName(t.to)),
                          t.event_data, now_ms));
@@ -283,8 +332,8 @@ Status SqlStore::Apply(const std::string& job_id, const Lease* lease, const JobT
   return tx.Commit();
 }
 
-Status SqlStore::AppendEvent(const std::string& job_id, const Lease* lease,
-                             const std::string& type, const Json& data, int64_t now_ms) {
+Status SqlStore::AppendEvent(const std::string& job_id, const Lease* lease, const std::string& type,
+                             const Json& data, int64_t now_ms) {
   AIPROD_ASSIGN(auto c, pool_->Acquire());
   AIPROD_ASSIGN(auto tx, SqlTransaction::Begin(*c));
   std::string state;
@@ -303,8 +352,8 @@ Result<JobState> SqlStore::RequestCancel(const std::string& job_id, const std::s
   AIPROD_ASSIGN(auto tx, SqlTransaction::Begin(*c));
   AIPROD_ASSIGN(Job job, LoadJob(*c, job_id));
   if (IsTerminal(job.state)) {
-    return Fail(ErrorCode::kConflict,
-                "job " + job_id + " is " + std::string(StateName(job.state)) + "; nothing to cancel");
+    return Fail(ErrorCode::kConflict, "job " + job_id + " is " + std::string(StateName(job.state)) +
+                                          "; nothing to cancel");
   }
   bool leased = !job.lease_owner.empty() && job.lease_expires_ms > now_ms;
   if (leased) {
@@ -314,24 +363,23 @@ Result<JobState> SqlStore::RequestCancel(const std::string& job_id, const std::s
     AIPROD_TRY(tx.Commit());
     return job.state;
   }
-  AIPROD_TRY(c->Exec("UPDATE jobs SET state = ?, run_after = NULL, cancel_requested = 0, "
-                     "lease_owner = NULL, lease_expires_at = NULL, updated_at = ? WHERE id = ?",
-                     {std::string(StateName(JobState::kCancelled)), now_ms, job_id}));
+  AIPROD_TRY(
+      c->Exec("UPDATE jobs SET state = ?, run_after = NULL, cancel_requested = 0, "
+              "lease_owner = NULL, lease_expires_at = NULL, updated_at = ? WHERE id = ?",
+              {std::string(StateName(JobState::kCancelled)), now_ms, job_id}));
   AIPROD_TRY(InsertEvent(*c, job_id, "state_changed", std::string(StateName(job.state)),
                          "cancelled", {{"by", by}}, now_ms));
   AIPROD_TRY(tx.Commit());
   return JobState::kCancelled;
 }
 
-Result<JobState> SqlStore::Retry(const std::string& job_id, const std::string& by,
-                                 int64_t now_ms) {
+Result<JobState> SqlStore::Retry(const std::string& job_id, const std::string& by, int64_t now_ms) {
   AIPROD_ASSIGN(auto c, pool_->Acquire());
   AIPROD_ASSIGN(auto tx, SqlTransaction::Begin(*c));
   AIPROD_ASSIGN(Job job, LoadJob(*c, job_id));
   if (job.state != JobState::kFailed && job.state != JobState::kQaFailed &&
       job.state != JobState::kDead) {
-    return Fail(ErrorCode::kConflict, "job " + job_id + " is " +
-                                          std::string(StateName(job.state)) +
+    return Fail(ErrorCode::kConflict, "job " + job_id + " is " + std::string(StateName(job.state)) +
                                           "; only failed, qa_failed or dead jobs can be retried");
   }
   // The stage it stopped in is the from_state of the event that ended it.
@@ -340,9 +388,10 @@ Result<JobState> SqlStore::Retry(const std::string& job_id, const std::string& b
                                     {job_id, std::string(StateName(job.state))}));
   std::string resume_state = rows.empty() ? "queued" : rows.Text(0, "from_state", "queued");
   if (job.state == JobState::kQaFailed) resume_state = std::string(StateName(JobState::kRendering));
-  AIPROD_TRY(c->Exec("UPDATE jobs SET state = ?, run_after = ?, attempts = 0, error = NULL, "
-                     "updated_at = ? WHERE id = ?",
-                     {resume_state, now_ms, now_ms, job_id}));
+  AIPROD_TRY(
+      c->Exec("UPDATE jobs SET state = ?, run_after = ?, attempts = 0, error = NULL, "
+              "updated_at = ? WHERE id = ?",
+              {resume_state, now_ms, now_ms, job_id}));
   AIPROD_TRY(InsertEvent(*c, job_id, "state_changed", std::string(StateName(job.state)),
                          resume_state, {{"by", by}, {"reason", "retry"}}, now_ms));
   AIPROD_TRY(NotifyRunnable(*c));

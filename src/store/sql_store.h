@@ -37,13 +37,12 @@ class SqlStore final : public Store {
                      const Json& data, int64_t now_ms) override;
   Result<JobState> RequestCancel(const std::string& job_id, const std::string& by,
                                  int64_t now_ms) override;
-  Result<JobState> Retry(const std::string& job_id, const std::string& by,
-                         int64_t now_ms) override;
+  Result<JobState> Retry(const std::string& job_id, const std::string& by, int64_t now_ms) override;
 
  private:
   // Checks that `lease` (or, without one, no live lease) covers the job, inside a transaction.
-  Status CheckFence(SqlConnection& c, const std::string& job_id, const Lease* lease,
-                    int64_t now_ms, std::string* state_out);
+  Status CheckFence(SqlConnection& c, const std::string& job_id, const Lease* lease, int64_t now_ms,
+                    std::string* state_out);
   Result<Job> LoadJob(SqlConnection& c, const std::string& id);
   Status NotifyRunnable(SqlConnection& c);
 

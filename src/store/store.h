@@ -40,6 +40,11 @@ struct ClaimRequest {
   int64_t now_ms = 0;
   int64_t ttl_ms = 30'000;
   std::optional<std::string> job_id;  // claim this job only
+  // Scheduling: a job gains one priority level per `aging_ms` of waiting (so
+  // low priority never starves), and loses `brand_weight` levels per job of
+  // its brand already running (so one brand cannot take every worker).
+  int64_t aging_ms = 60'000;
+  double brand_weight = 0.5;
 };
 
 // Fields a transition may set; unset fields stay as they are.
@@ -123,8 +128,8 @@ class Store {
                                  int64_t now_ms) = 0;
 
   // Adds an event row (fenced like Apply when a lease is given).
-  virtual Status AppendEvent(const std::string& job_id, const Lease* lease,
-                             const std::string& type, const Json& data, int64_t now_ms) = 0;
+  virtual Status AppendEvent(const std::string& job_id, const Lease* lease, const std::string& type,
+                             const Json& data, int64_t now_ms) = 0;
 };
 
 // Opens the store named by `url`: "postgres://..." or "postgresql://..." for

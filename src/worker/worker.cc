@@ -6,7 +6,9 @@ namespace aiprod {
 
 Worker::Worker(Store& store, const PipelineServices& services, StageFactory stages,
                WorkerOptions options)
-    : store_(store), services_(services), stage_factory_(std::move(stages)),
+    : store_(store),
+      services_(services),
+      stage_factory_(std::move(stages)),
       options_(std::move(options)) {}
 
 void Worker::RequestStop() {
@@ -47,8 +49,8 @@ void Worker::Loop(Runner& runner, JobWaiter& waiter) {
     if (!ran) {
       if (stop_) break;
       ++stats_.errors;
-      log.Warn("job run stopped", {{"error", ran.error().ToString()},
-                                   {"code", CodeName(ran.error().code)}});
+      log.Warn("job run stopped",
+               {{"error", ran.error().ToString()}, {"code", CodeName(ran.error().code)}});
       // A database outage: back off one poll interval instead of spinning.
       if (ran.error().code == ErrorCode::kUnavailable) waiter.Wait(poll);
       continue;

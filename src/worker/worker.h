@@ -28,9 +28,9 @@ struct WorkerOptions {
 struct WorkerStats {
   std::atomic<int64_t> claimed{0};
   std::atomic<int64_t> delivered{0};
-  std::atomic<int64_t> failed{0};   // failed, qa_failed, dead
-  std::atomic<int64_t> errors{0};   // runs that stopped with an error (lease lost, db down)
-  std::atomic<int> busy{0};         // threads running a job now
+  std::atomic<int64_t> failed{0};  // failed, qa_failed, dead
+  std::atomic<int64_t> errors{0};  // runs that stopped with an error (lease lost, db down)
+  std::atomic<int> busy{0};        // threads running a job now
 };
 
 class Worker {

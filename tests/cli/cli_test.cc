@@ -144,21 +144,33 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{"missing_file", "", {}, "no such file"},
         BadInput{"empty_content", R"({"content": ""})", {}, "content: must not be empty"},
         BadInput{"no_content", R"({"preset": "explainer"})", {}, "content: is required"},
-        BadInput{"too_long", R"({"content": ")" + std::string(10'001, 'a') + R"("})", {},
+        BadInput{"too_long",
+                 R"({"content": ")" + std::string(10'001, 'a') + R"("})",
+                 {},
                  "content: is 10001 characters long; the limit is 10000"},
-        BadInput{"bad_preset", R"({"content": "Hi.", "preset": "viral"})", {},
-                 "preset: unknown preset"},
-        BadInput{"bad_lang", R"({"content": "Hi.", "lang": "klingon"})", {},
+        BadInput{
+            "bad_preset", R"({"content": "Hi.", "preset": "viral"})", {}, "preset: unknown preset"},
+        BadInput{"bad_lang",
+                 R"({"content": "Hi.", "lang": "klingon"})",
+                 {},
                  "lang: unknown language code"},
         BadInput{"bad_utf8", "{\"content\": \"caf\xe9\"}", {}, "not valid JSON"},
         BadInput{"duplicate", R"({"content": "a", "content": "b"})", {}, "content: duplicate"},
-        BadInput{"absurd", R"({"content": "Hi.", "duration_hint_s": 1e9})", {},
+        BadInput{"absurd",
+                 R"({"content": "Hi.", "duration_hint_s": 1e9})",
+                 {},
                  "duration_hint_s: must be between"},
-        BadInput{"no_route", R"({"content": "Hi.", "target_langs": ["en", "ja"]})", {},
+        BadInput{"no_route",
+                 R"({"content": "Hi.", "target_langs": ["en", "ja"]})",
+                 {},
                  "no translation route from 'en' to 'ja'"},
-        BadInput{"brand_missing", R"({"content": "Hi."})", {"--brand", "/nonexistent/kit.json"},
+        BadInput{"brand_missing",
+                 R"({"content": "Hi."})",
+                 {"--brand", "/nonexistent/kit.json"},
                  "no such file"},
-        BadInput{"brand_broken", R"({"content": "Hi."})", {"--brand", "/etc/hostname"},
+        BadInput{"brand_broken",
+                 R"({"content": "Hi."})",
+                 {"--brand", "/etc/hostname"},
                  "brand kit is not valid JSON"}),
     [](const auto& info) { return std::string(info.param.name); });
 
@@ -174,7 +186,8 @@ TEST_F(CliTest, RenderCommandDrawsAManifest) {
   EXPECT_EQ(p->video->width, 320);
   EXPECT_EQ(p->video->frames, 25);
   auto bad = Aiprod({"render", WriteBrief("bad.json", R"({"manifest_version": 1, "scenes": [
-    {"duration_s": 90}]})"), "-o", dir_.File("bad.mp4")});
+    {"duration_s": 90}]})"),
+                     "-o", dir_.File("bad.mp4")});
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("scenes[0].duration_s: must be between 0.5 and 60"), std::string::npos)
       << bad.err;
@@ -182,7 +195,8 @@ TEST_F(CliTest, RenderCommandDrawsAManifest) {
 }
 
 TEST_F(CliTest, ReviewHoldsTheJobUntilApproved) {
-  std::string brief = WriteBrief("b.json", R"({"content": "Short and sweet.", "preset": "announcement"})");
+  std::string brief =
+      WriteBrief("b.json", R"({"content": "Short and sweet.", "preset": "announcement"})");
   auto r = Aiprod({"run", brief, "--out", dir_.File("out"), "--db", Db(), "--review", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto j = Json::parse(r.out);
@@ -195,6 +209,83 @@ TEST_F(CliTest, ReviewHoldsTheJobUntilApproved) {
   EXPECT_EQ(Json::parse(done.out)["state"], "delivered");
   auto again = Aiprod({"approve", id, "--db", Db()});
   EXPECT_NE(again.exit_code, 0);
+}
+
+// A reviewer edits one scene's text: a new revision with its history, bad
+// edits refused, and after approval only the edited scene is drawn again
+// (the first job filled the shared scene cache with the same plan).
+TEST_F(CliTest, EditingOneSceneMakesARevisionAndRerendersOnlyThatScene) {
+  std::string brief = WriteBrief(
+      "b.json", R"({"content": "Fresh roast every morning. Our beans come from small farms. )"
+                R"(Order today.", "preset": "announcement", "draft": true})");
+  auto first = Aiprod({"run", brief, "--out", dir_.File("out1"), "--db", Db(), "--json"});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+
+  auto r = Aiprod({"run", brief, "--out", dir_.File("out2"), "--db", Db(), "--review", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::string id = Json::parse(r.out)["job_id"];
+  auto review = Aiprod({"review", id, "--db", Db(), "--json"});
+  ASSERT_EQ(review.exit_code, 0) << review.err;
+  Json plan = Json::parse(review.out);
+  EXPECT_EQ(plan["revision"], 1);
+  const Json scenes = plan["manifest"]["variants"][0]["scenes"];
+  ASSERT_GE(scenes.size(), 2u);
+  size_t text_layer = 0;
+  while (!scenes[0]["layers"][text_layer].contains("text")) ++text_layer;
+  std::string path = "/variants/0/scenes/0/layers/" + std::to_string(text_layer) + "/text";
+
+  // Out of limits: refused, naming the field; nothing stored.
+  std::string bad =
+      WriteBrief("bad.json",
+                 R"([{"op": "replace", "path": "/variants/0/scenes/0/duration_s", "value": 500}])");
+  auto refused = Aiprod({"edit", id, "--file", bad, "--db", Db()});
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err.find("duration_s"), std::string::npos) << refused.err;
+  auto stale = WriteBrief("stale.json", R"({"title": "Stale"})");
+  EXPECT_NE(Aiprod({"edit", id, "--file", stale, "--expect-revision", "7", "--db", Db()}).exit_code,
+            0);
+
+  std::string patch = WriteBrief("patch.json", R"([{"op": "replace", "path": ")" + path +
+                                                   R"(", "value": "Roasted at dawn"}])");
+  auto edit = Aiprod({"edit", id, "--file", patch, "--db", Db(), "--json"});
+  ASSERT_EQ(edit.exit_code, 0) << edit.err;
+  EXPECT_EQ(Json::parse(edit.out)["revision"], 2);
+  review = Aiprod({"review", id, "--db", Db(), "--json"});
+  plan = Json::parse(review.out);
+  EXPECT_EQ(plan["revision"], 2);
+  ASSERT_EQ(plan["edits_history"].size(), 1u);
+  EXPECT_EQ(plan["edits_history"][0]["previous_revision"], 1);
+  EXPECT_NE(plan["edits_history"][0]["changes"].dump().find("scene"), std::string::npos);
+  EXPECT_EQ(plan["manifest"]["variants"][0]["scenes"][0]["layers"][text_layer]["text"],
+            "Roasted at dawn");
+
+  ASSERT_EQ(Aiprod({"approve", id, "--db", Db()}).exit_code, 0);
+  auto done = Aiprod({"resume", id, "--db", Db(), "--json"});
+  ASSERT_EQ(done.exit_code, 0) << done.err;
+  auto job = Aiprod({"jobs", "show", id, "--db", Db(), "--json"});
+  Json rendered = Json::parse(job.out)["render_result"]["renditions"];
+  ASSERT_FALSE(rendered.empty());
+  for (const auto& rendition : rendered) {
+    // Scene 0 and the one transition touching it are drawn again; the rest is reused.
+    EXPECT_GE(rendition["cache_misses"].get<int>(), 1) << rendition.dump();
+    EXPECT_LE(rendition["cache_misses"].get<int>(), 2) << rendition.dump();
+    EXPECT_GE(rendition["cache_hits"].get<int>(), static_cast<int>(scenes.size()) - 1)
+        << rendition.dump();
+  }
+}
+
+TEST_F(CliTest, RejectFailsTheJobWithTheReason) {
+  std::string brief =
+      WriteBrief("b.json", R"({"content": "Short and sweet.", "preset": "announcement"})");
+  auto r = Aiprod({"run", brief, "--out", dir_.File("out"), "--db", Db(), "--review", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::string id = Json::parse(r.out)["job_id"];
+  auto rejected = Aiprod({"reject", id, "--reason", "off brand", "--db", Db()});
+  ASSERT_EQ(rejected.exit_code, 0) << rejected.err;
+  auto job = Json::parse(Aiprod({"jobs", "show", id, "--db", Db(), "--json"}).out);
+  EXPECT_EQ(job["state"], "failed");
+  EXPECT_NE(job["error"].get<std::string>().find("off brand"), std::string::npos);
+  EXPECT_NE(Aiprod({"approve", id, "--db", Db()}).exit_code, 0);
 }
 
 }  // namespace

@@ -50,8 +50,8 @@ TEST(Resume, KillNineMidRenderThenResume) {
   EXPECT_EQ(testing::WaitProcess(pid), 128 + SIGKILL);
   ASSERT_EQ((*store)->GetJob(job_id)->state, JobState::kRendering);
 
-  auto r = testing::RunProcess({testing::AiprodBinary(), "resume", job_id, "--db", db, "--json"},
-                               env);
+  auto r =
+      testing::RunProcess({testing::AiprodBinary(), "resume", job_id, "--db", db, "--json"}, env);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("\"delivered\""), std::string::npos) << r.out;
 

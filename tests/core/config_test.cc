@@ -17,8 +17,8 @@ TEST(Config, DefaultsAreValid) {
 
 TEST(Config, FileThenEnvironmentOverride) {
   testing::TempDir dir;
-  ASSERT_TRUE(WriteFileAtomic(dir.File("a.toml"),
-                              "data_dir = \"/tmp/x\"\n[render]\ncrf = 30\nfps = 25\n"));
+  ASSERT_TRUE(
+      WriteFileAtomic(dir.File("a.toml"), "data_dir = \"/tmp/x\"\n[render]\ncrf = 30\nfps = 25\n"));
   auto c = LoadConfig(dir.File("a.toml"), {{"AIPROD_RENDER_CRF", "18"}});
   ASSERT_TRUE(c) << c.error().ToString();
   EXPECT_EQ(c->data_dir, "/tmp/x");

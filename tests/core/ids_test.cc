@@ -47,7 +47,9 @@ TEST(Hash, KnownVectors) {
   EXPECT_EQ(Sha256().Update("a").Update("bc").HexDigest(), Sha256Hex("abc"));
 }
 
-TEST(Clock, FormatsRfc3339) { EXPECT_EQ(FormatTimestamp(1'700'000'000'123), "2023-11-14T22:13:20.123Z"); }
+TEST(Clock, FormatsRfc3339) {
+  EXPECT_EQ(FormatTimestamp(1'700'000'000'123), "2023-11-14T22:13:20.123Z");
+}
 
 }  // namespace
 }  // namespace aiprod

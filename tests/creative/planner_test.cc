@@ -50,16 +50,17 @@ TEST_P(ReferenceBriefPlan, MeetsPlanProperties) {
     double speech = *WordRateTimer(config.words_per_minute)(s.narration->text, brief.lang);
     EXPECT_LE(s.narration->start_s + speech, s.duration_s + 1e-6) << s.id;
     ASSERT_EQ(s.layers.size(), 1u);
-    EXPECT_LE(CountWords(s.layers[0].text.text),
-              static_cast<size_t>(config.max_words_on_screen));
+    EXPECT_LE(CountWords(s.layers[0].text.text), static_cast<size_t>(config.max_words_on_screen));
     EXPECT_FALSE(s.layers[0].text.text.empty());
   }
 
-  // The video is not much longer than its narration.
+  // The video is not much longer than its narration, unless padded up to the
+  // duration hint; it never falls short of the hint's lower bound.
   double words = static_cast<double>(CountWords(brief.content));
   double speech_total = 60.0 * words / config.words_per_minute;
-  EXPECT_LE(m->TotalDuration(), speech_total * 1.2);
-  EXPECT_GE(m->TotalDuration(), speech_total);
+  double hint = brief.duration_hint_s.value_or(0);
+  EXPECT_LE(m->TotalDuration(), std::max(speech_total * 1.2, hint * 1.15));
+  EXPECT_GE(m->TotalDuration(), std::max(speech_total, hint * 0.85));
 
   // Validates as a manifest.
   EXPECT_TRUE(ManifestFromJson(ManifestToJson(*m)));
@@ -70,6 +71,22 @@ TEST_P(ReferenceBriefPlan, MeetsPlanProperties) {
 
 INSTANTIATE_TEST_SUITE_P(Briefs, ReferenceBriefPlan,
                          ::testing::Values("coffee-15s", "explainer-60s", "promo-fr"));
+
+TEST(Planner, DurationHintIsHonouredWithinFifteenPercent) {
+  Brief b;
+  b.content = "Fresh roast, every morning. Our beans are roasted at dawn. Order today.";
+  b.duration_hint_s = 20;
+  DeterministicPlanner planner(PlannerConfig{}, WordRateTimer(150));
+  auto m = planner.Plan(b);
+  ASSERT_TRUE(m);
+  EXPECT_GE(m->TotalDuration(), 0.85 * 20);
+  EXPECT_LE(m->TotalDuration(), 1.15 * 20);
+  // Speech is never rushed: a hint shorter than the narration leaves it whole.
+  b.duration_hint_s = 2;
+  auto rushed = planner.Plan(b);
+  ASSERT_TRUE(rushed);
+  EXPECT_GT(rushed->TotalDuration(), 5);
+}
 
 TEST(Planner, CallToActionGetsItsOwnScene) {
   Brief b;

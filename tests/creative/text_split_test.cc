@@ -10,7 +10,8 @@ using V = std::vector<std::string>;
 TEST(SplitSentences, PunctuationNumbersAndScripts) {
   EXPECT_EQ(SplitSentences("Fresh roast, every morning. Our beans! Ready? Yes"),
             (V{"Fresh roast, every morning.", "Our beans!", "Ready?", "Yes"}));
-  EXPECT_EQ(SplitSentences("It costs 3.5 euros. Really..."), (V{"It costs 3.5 euros.", "Really..."}));
+  EXPECT_EQ(SplitSentences("It costs 3.5 euros. Really..."),
+            (V{"It costs 3.5 euros.", "Really..."}));
   EXPECT_EQ(SplitSentences("早上好。咖啡来了！"), (V{"早上好。", "咖啡来了！"}));
   EXPECT_TRUE(SplitSentences("   ").empty());
 }

@@ -85,9 +85,9 @@ TEST(Brief, ContentLimitCountsCharactersNotBytes) {
 
 TEST(Brief, Utf8Validation) {
   EXPECT_TRUE(IsValidUtf8("café 中文 😀"));
-  EXPECT_FALSE(IsValidUtf8("\xc0\xaf"));          // overlong '/'
-  EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));      // surrogate
-  EXPECT_FALSE(IsValidUtf8("abc\xe2\x82"));       // truncated
+  EXPECT_FALSE(IsValidUtf8("\xc0\xaf"));      // overlong '/'
+  EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));  // surrogate
+  EXPECT_FALSE(IsValidUtf8("abc\xe2\x82"));   // truncated
   EXPECT_EQ(Utf8Length("café"), 4u);
 }
 

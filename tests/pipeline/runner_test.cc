@@ -36,10 +36,14 @@ class ScriptedStage final : public Stage {
 };
 
 constexpr std::pair<const char*, JobState> kStages[] = {
-    {"plan", JobState::kPlanning},        {"localize", JobState::kLocalizing},
-    {"consistency", JobState::kCheckingConsistency}, {"estimate", JobState::kEstimating},
-    {"approve", JobState::kAwaitingApproval}, {"render", JobState::kRendering},
-    {"qa", JobState::kQa},                {"deliver", JobState::kDelivering}};
+    {"plan", JobState::kPlanning},
+    {"localize", JobState::kLocalizing},
+    {"consistency", JobState::kCheckingConsistency},
+    {"estimate", JobState::kEstimating},
+    {"approve", JobState::kAwaitingApproval},
+    {"render", JobState::kRendering},
+    {"qa", JobState::kQa},
+    {"deliver", JobState::kDelivering}};
 
 class RunnerTest : public ::testing::Test {
  protected:
@@ -113,13 +117,13 @@ TEST_F(RunnerTest, RunsEveryStageOnceAndDelivers) {
 }
 
 TEST_F(RunnerTest, TransientFailureRetriesThenSucceeds) {
-  auto runner = MakeRunner({{"render", [](const StageContext&, int call) {
-                               if (call == 1) {
-                                 return StageOutcome::FromError(
-                                     {ErrorCode::kUnavailable, "encoder busy", ""});
-                               }
-                               return StageOutcome::Done({});
-                             }}});
+  auto runner = MakeRunner(
+      {{"render", [](const StageContext&, int call) {
+          if (call == 1) {
+            return StageOutcome::FromError({ErrorCode::kUnavailable, "encoder busy", ""});
+          }
+          return StageOutcome::Done({});
+        }}});
   std::string id = NewJobId();
   EXPECT_EQ(*runner->RunJob(id), JobState::kRendering);  // parked for its retry
   EXPECT_EQ(Events(id, "retry_scheduled"), 1);
@@ -145,10 +149,10 @@ TEST_F(RunnerTest, RetriesExhaustedMeansDead) {
 }
 
 TEST_F(RunnerTest, PermanentFailureFailsWithTheReason) {
-  auto runner = MakeRunner({{"plan", [](const StageContext&, int) {
-                               return StageOutcome::FromError(
-                                   {ErrorCode::kInvalidInput, "too long", "content"});
-                             }}});
+  auto runner = MakeRunner(
+      {{"plan", [](const StageContext&, int) {
+          return StageOutcome::FromError({ErrorCode::kInvalidInput, "too long", "content"});
+        }}});
   std::string id = NewJobId();
   EXPECT_EQ(*runner->RunJob(id), JobState::kFailed);
   EXPECT_EQ(store_->GetJob(id)->error, "content: too long");
@@ -185,7 +189,8 @@ TEST_F(RunnerTest, ResumesAfterADeadOwnerWithoutRedoingFinishedStages) {
   std::string dead_owner = std::string(host) + ":2147483000:dead";
   auto lease = store_->Claim({dead_owner, clock_.NowMs(), 3'600'000, id});
   ASSERT_TRUE(lease && *lease);
-  ASSERT_TRUE(store_->Apply(id, &**lease, {JobState::kQueued, JobState::kPlanning}, clock_.NowMs()));
+  ASSERT_TRUE(
+      store_->Apply(id, &**lease, {JobState::kQueued, JobState::kPlanning}, clock_.NowMs()));
   for (int i = 0; i < 2; ++i) {
     JobTransition t{kStages[i].second, kStages[i + 1].second};
     t.checkpoint_stage = kStages[i].first;
@@ -236,18 +241,38 @@ TEST_F(RunnerTest, LostLeaseStopsWritesFromTheOldOwner) {
   EXPECT_FALSE(*store_->GetCheckpoint(id, "render"));
 }
 
+TEST_F(RunnerTest, AJobWhoseWorkerDiesInTheFirstStageCanBeClaimedAgain) {
+  std::string id = NewJobId();
+  Store* store = store_.get();
+  const Clock* clock = &clock_;
+  bool claimed = false;
+  auto runner = MakeRunner({{"plan", [store, clock, id, &claimed](const StageContext&, int) {
+                               // This worker "dies": its lease is broken, and any
+                               // other worker's ordinary claim must find the job.
+                               Job job = *store->GetJob(id);
+                               EXPECT_TRUE(store->BreakLease(id, job.lease_epoch, clock->NowMs()));
+                               auto other = store->Claim({"other", clock->NowMs(), 60'000});
+                               claimed = other && *other && (*other)->job_id == id;
+                               return StageOutcome::Done({});
+                             }}});
+  auto r = runner->RunJob(id);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kLeaseLost);
+  EXPECT_TRUE(claimed);
+}
+
 TEST_F(RunnerTest, UserCancelStopsAtTheNextCheckpoint) {
   std::string id = NewJobId();
   Store* store = store_.get();
   const Clock* clock = &clock_;
-  auto runner = MakeRunner({{"render", [store, clock, id](const StageContext& ctx, int) {
-                               auto st = store->RequestCancel(id, "tester", clock->NowMs());
-                               EXPECT_TRUE(st);
-                               EXPECT_EQ(*st, JobState::kRendering);  // flagged, not yet done
-                               for (int i = 0; i < 200 && !ctx.cancel; ++i) usleep(5000);
-                               return StageOutcome::FromError(
-                                   {ErrorCode::kCancelled, "render cancelled", ""});
-                             }}});
+  auto runner = MakeRunner(
+      {{"render", [store, clock, id](const StageContext& ctx, int) {
+          auto st = store->RequestCancel(id, "tester", clock->NowMs());
+          EXPECT_TRUE(st);
+          EXPECT_EQ(*st, JobState::kRendering);  // flagged, not yet done
+          for (int i = 0; i < 200 && !ctx.cancel; ++i) usleep(5000);
+          return StageOutcome::FromError({ErrorCode::kCancelled, "render cancelled", ""});
+        }}});
   EXPECT_EQ(*runner->RunJob(id), JobState::kCancelled);
   EXPECT_EQ(calls_["qa"], 0);
   EXPECT_EQ(Events(id, "cancel_requested"), 1);
@@ -256,13 +281,13 @@ TEST_F(RunnerTest, UserCancelStopsAtTheNextCheckpoint) {
 
 TEST_F(RunnerTest, RetryPutsAFailedJobBackAtItsStage) {
   bool fail = true;
-  auto runner = MakeRunner({{"qa", [&fail](const StageContext&, int) {
-                               if (fail) {
-                                 return StageOutcome::FromError(
-                                     {ErrorCode::kInvalidInput, "bad frame", ""});
-                               }
-                               return StageOutcome::Done({});
-                             }}});
+  auto runner =
+      MakeRunner({{"qa", [&fail](const StageContext&, int) {
+                     if (fail) {
+                       return StageOutcome::FromError({ErrorCode::kInvalidInput, "bad frame", ""});
+                     }
+                     return StageOutcome::Done({});
+                   }}});
   std::string id = NewJobId();
   EXPECT_EQ(*runner->RunJob(id), JobState::kFailed);
   fail = false;
@@ -276,8 +301,7 @@ TEST_F(RunnerTest, RetryPutsAFailedJobBackAtItsStage) {
 TEST_F(RunnerTest, CancelWithoutALeaseIsImmediate) {
   std::string id = NewJobId();
   EXPECT_EQ(*store_->RequestCancel(id, "tester", clock_.NowMs()), JobState::kCancelled);
-  EXPECT_EQ(store_->RequestCancel(id, "tester", clock_.NowMs()).error().code,
-            ErrorCode::kConflict);
+  EXPECT_EQ(store_->RequestCancel(id, "tester", clock_.NowMs()).error().code, ErrorCode::kConflict);
   auto runner = MakeRunner();
   EXPECT_EQ(*runner->RunJob(id), JobState::kCancelled);
   EXPECT_EQ(calls_["plan"], 0);

@@ -12,16 +12,17 @@ struct Prepared {
   Timeline timeline = *Timeline::Build(m, 30);
   CanvasMapping map = CanvasMapping::Fit(640, 360, 320, 180);
   std::vector<ScenePlan> plans;
+  AssetResolver assets{""};
   Prepared() {
     for (size_t i = 0; i < m.scenes.size(); ++i) {
-      plans.push_back(*PlanScene(m, i, timeline.scenes()[i].frames, 30, map));
+      plans.push_back(*PlanScene(m, i, timeline.scenes()[i].frames, 30, map, assets));
     }
   }
 };
 
 TEST(SceneCache, HoldsOnlyTheScenesInUse) {
   Prepared p;
-  SceneCache cache(p.plans, p.timeline, p.map);
+  SceneCache cache(p.plans, p.timeline, p.map, {{0, p.timeline.total_frames()}});
   size_t most = 0;
   for (int64_t n = 0; n < p.timeline.total_frames(); ++n) {
     FrameMix mix = p.timeline.At(n);

@@ -130,6 +130,39 @@ TEST_P(StoreTest, ClaimTakesTheMostUrgentAndHoldsTheLease) {
   EXPECT_FALSE(ClaimAt(kT0 + 3, "w3"));  // both leased
 }
 
+TEST_P(StoreTest, LowPriorityDoesNotStarve) {
+  // One level per minute of waiting: a low job (0) overtakes a fresh high job
+  // (2) once it has waited two minutes longer.
+  ClaimRequest r{"w", 0, 60'000, {}};
+  r.aging_ms = 60'000;
+  r.brand_weight = 0;
+  Job low = Create(Priority::kLow, "b1", kT0);
+  Job early_high = Create(Priority::kHigh, "b1", kT0 + 100'000);
+  r.now_ms = kT0 + 101'000;  // low 1.68 < high 2.02
+  auto first = store_->Claim(r);
+  ASSERT_TRUE(first && *first);
+  EXPECT_EQ((*first)->job_id, early_high.id);
+  Create(Priority::kHigh, "b1", kT0 + 130'000);
+  r.now_ms = kT0 + 131'000;  // low 2.18 > high 2.02
+  auto second = store_->Claim(r);
+  ASSERT_TRUE(second && *second);
+  EXPECT_EQ((*second)->job_id, low.id);
+}
+
+TEST_P(StoreTest, BrandsShareWorkersFairly) {
+  for (int i = 0; i < 4; ++i) Create(Priority::kNormal, "busy", kT0 + i);
+  Job other = Create(Priority::kNormal, "quiet", kT0 + 10);
+  ClaimRequest r{"w", kT0 + 20, 60'000, {}};
+  r.aging_ms = 0;
+  r.brand_weight = 0.5;
+  auto a = store_->Claim(r);  // nobody runs yet: oldest "busy" job
+  ASSERT_TRUE(a && *a);
+  EXPECT_NE((*a)->job_id, other.id);
+  auto b = store_->Claim(r);  // "busy" has one running now: "quiet" goes first
+  ASSERT_TRUE(b && *b);
+  EXPECT_EQ((*b)->job_id, other.id);
+}
+
 TEST_P(StoreTest, ExpiredLeaseIsTakenOverAndTheOldOwnerIsFenced) {
   Job j = Create();
   auto first = ClaimAt(kT0 + 1, "w1", 1000);
@@ -203,8 +236,7 @@ TEST_P(StoreTest, ParkedAndFutureJobsAreNotClaimed) {
 TEST_P(StoreTest, BreakLeaseOnlyForTheSameEpoch) {
   Job j = Create();
   auto lease = ClaimAt(kT0 + 1, "w1", 60'000);
-  EXPECT_EQ(store_->BreakLease(j.id, lease->epoch + 1, kT0 + 2).error().code,
-            ErrorCode::kConflict);
+  EXPECT_EQ(store_->BreakLease(j.id, lease->epoch + 1, kT0 + 2).error().code, ErrorCode::kConflict);
   ASSERT_TRUE(store_->BreakLease(j.id, lease->epoch, kT0 + 2));
   auto taken = ClaimAt(kT0 + 3, "w2");
   ASSERT_TRUE(taken);

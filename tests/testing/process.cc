@@ -5,7 +5,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 #include "core/subprocess.h"
 
@@ -39,7 +41,10 @@ pid_t StartProcess(const std::vector<std::string>& argv_in, const std::string& o
   posix_spawn_file_actions_addopen(&actions, 2, err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
                                    0644);
   pid_t pid = -1;
-  if (posix_spawn(&pid, cargv[0], &actions, nullptr, cargv.data(), cenv.data()) != 0) pid = -1;
+  if (int rc = posix_spawn(&pid, cargv[0], &actions, nullptr, cargv.data(), cenv.data()); rc != 0) {
+    std::fprintf(stderr, "StartProcess %s: %s\n", cargv[0], std::strerror(rc));
+    pid = -1;
+  }
   posix_spawn_file_actions_destroy(&actions);
   return pid;
 }

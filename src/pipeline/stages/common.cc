@@ -1,7 +1,7 @@
 #include "model/language.h"
 #include "pipeline/runner.h"
-#include "render/renderer.h"
 #include "pipeline/stages/stages.h"
+#include "render/renderer.h"
 
 namespace aiprod {
 

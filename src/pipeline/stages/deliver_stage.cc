@@ -1,10 +1,14 @@
-// deliver: copies the checked renditions, the manifest and the QA report into
-// the job's output directory. Each file lands atomically under a stable name
-// (`<lang>-<aspect>.mp4`), so delivering twice gives the same result.
+// deliver: stores the checked renditions, the manifest and the QA report in
+// the artifact store (content-addressed, storage/artifact_store.h) and copies
+// them into the job's output directory under stable names
+// (`<lang>-<aspect>.mp4`, manifest.json, qa.json). Every write is atomic and
+// content-addressed keys do not change, so delivering twice gives the same
+// result.
 #include <filesystem>
 
 #include "core/files.h"
 #include "pipeline/stages/stages.h"
+#include "storage/artifact_store.h"
 
 namespace aiprod {
 namespace {
@@ -21,6 +25,10 @@ Status CopyAtomic(const std::string& from, const std::string& to) {
   return st;
 }
 
+Json StoredJson(const ArtifactInfo& a) {
+  return {{"key", a.key}, {"sha256", a.sha256}, {"size", a.size}};
+}
+
 class DeliverStage final : public Stage {
  public:
   std::string_view Name() const override { return "deliver"; }
@@ -28,14 +36,20 @@ class DeliverStage final : public Stage {
 
   StageOutcome Run(const StageContext& ctx) const override {
     const Job& job = ctx.job;
+    const Config& config = *ctx.services.config;
     std::string out_dir = job.options.value("output_dir", std::string());
-    if (out_dir.empty()) out_dir = ctx.services.config->data_dir + "/out/" + job.id;
+    if (out_dir.empty()) out_dir = config.data_dir + "/out/" + job.id;
     out_dir = fs::absolute(out_dir).lexically_normal().string();
     if (auto st = MakeDirs(out_dir); !st) return StageOutcome::FromError(st.error());
+    auto store = OpenArtifactStore(config);
+    if (!store) return StageOutcome::FromError(store.error());
 
     Json artifacts = Json::array();
     for (const auto& r : job.render_result.value("renditions", Json::array())) {
+      if (ctx.cancel) return StageOutcome::FromError({ErrorCode::kCancelled, "cancelled", ""});
       std::string lang = r.at("lang"), aspect = r.at("aspect");
+      auto stored = (*store)->PutFile(r.at("video"), "mp4");
+      if (!stored) return StageOutcome::FromError(stored.error());
       std::string dest = out_dir + "/" + lang + "-" + AspectSlug(aspect) + ".mp4";
       if (auto st = CopyAtomic(r.at("video"), dest); !st) {
         return StageOutcome::FromError(st.error());
@@ -45,19 +59,31 @@ class DeliverStage final : public Stage {
                            {"video", dest},
                            {"duration_s", r.at("duration_s")},
                            {"width", r.at("width")},
-                           {"height", r.at("height")}});
+                           {"height", r.at("height")},
+                           {"key", stored->key},
+                           {"sha256", stored->sha256},
+                           {"size", stored->size}});
     }
-    if (auto st = WriteFileAtomic(out_dir + "/manifest.json", job.production_manifest.dump(2));
-        !st) {
+    const std::string manifest = job.production_manifest.dump(2);
+    const std::string qa = job.qa_report.dump(2, ' ', false, Json::error_handler_t::replace);
+    auto manifest_stored = (*store)->PutBytes(manifest, "json");
+    if (!manifest_stored) return StageOutcome::FromError(manifest_stored.error());
+    auto qa_stored = (*store)->PutBytes(qa, "json");
+    if (!qa_stored) return StageOutcome::FromError(qa_stored.error());
+    if (auto st = WriteFileAtomic(out_dir + "/manifest.json", manifest); !st) {
       return StageOutcome::FromError(st.error());
     }
-    if (auto st = WriteFileAtomic(out_dir + "/qa.json", job.qa_report.dump(2)); !st) {
+    if (auto st = WriteFileAtomic(out_dir + "/qa.json", qa); !st) {
       return StageOutcome::FromError(st.error());
     }
-    return StageOutcome::Done({{"output_dir", out_dir},
-                               {"artifacts", artifacts},
-                               {"manifest", out_dir + "/manifest.json"},
-                               {"qa", out_dir + "/qa.json"}});
+    ctx.progress(1);
+    return StageOutcome::Done(
+        {{"output_dir", out_dir},
+         {"artifacts", artifacts},
+         {"manifest", out_dir + "/manifest.json"},
+         {"qa", out_dir + "/qa.json"},
+         {"store", (*store)->Describe()},
+         {"stored", {{"manifest", StoredJson(*manifest_stored)}, {"qa", StoredJson(*qa_stored)}}}});
   }
 };
 

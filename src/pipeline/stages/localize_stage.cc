@@ -82,8 +82,8 @@ class LocalizeStage final : public Stage {
         continue;
       }
       if (!ctx.services.translator) {
-        return StageOutcome::FromError({ErrorCode::kInvalidInput, "no translator configured",
-                                        "target_langs"});
+        return StageOutcome::FromError(
+            {ErrorCode::kInvalidInput, "no translator configured", "target_langs"});
       }
       Manifest v = source;
       auto slots = Texts(v);
@@ -101,6 +101,9 @@ class LocalizeStage final : public Stage {
       v.rtl = l && l->rtl;
       if (auto st = RetimeScenes(v, *style, ctx.services.config->planner, timer); !st) {
         return StageOutcome::FromError(st.error());
+      }
+      if (ctx.job.brief.duration_hint_s) {
+        FitToHint(v, *ctx.job.brief.duration_hint_s, ManifestLimits{}.max_scene_s);
       }
       routes.push_back({{"lang", lang}, {"route", *route}});
       variants.push_back(std::move(v));

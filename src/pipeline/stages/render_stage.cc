@@ -17,6 +17,7 @@ namespace {
 Manifest ForRendition(const Manifest& m, int width, int height) {
   for (const auto& s : m.scenes) {
     for (const auto& l : s.layers) {
+      if (l.kind == Layer::Kind::kLogo) continue;  // placed by corner: adapts too
       if (l.kind != Layer::Kind::kText || l.text.box || l.text.baseline_y) return m;
     }
   }
@@ -46,10 +47,14 @@ class RenderStage final : public Stage {
     RemoveStaleTemporaries(ctx.work_dir + "/render");
     for (const auto& variant : pm->variants) {
       for (const auto& aspect : aspects) {
-        auto settings = SettingsForAspect(aspect, ctx.services.config->render, false);
+        auto settings = SettingsForAspect(aspect, ctx.services.config->render, ctx.job.brief.draft);
         if (!settings) return StageOutcome::FromError(settings.error());
-        std::string path = ctx.work_dir + "/render/" + variant.lang + "-" + AspectSlug(aspect) +
-                           ".mp4";
+        // Segments are shared across jobs and re-renders: an edited scene
+        // re-renders alone. Assets come from the job's own directory only.
+        settings->cache_dir = ctx.services.config->data_dir + "/cache/render";
+        settings->asset_dir = ctx.work_dir + "/assets";
+        std::string path =
+            ctx.work_dir + "/render/" + variant.lang + "-" + AspectSlug(aspect) + ".mp4";
         std::filesystem::create_directories(ctx.work_dir + "/render");
         auto progress = [&](double f) {
           ctx.progress((static_cast<double>(done) + f) / static_cast<double>(total));
@@ -68,15 +73,19 @@ class RenderStage final : public Stage {
         renditions.push_back({{"lang", variant.lang},
                               {"aspect", aspect},
                               {"video", r->video_path},
+                              {"captions", r->captions_path},
+                              {"poster", r->poster_path},
                               {"duration_s", r->duration_s},
                               {"frames", r->frames},
                               {"width", r->width},
                               {"height", r->height},
                               {"narration_cues", cues},
+                              {"cache_hits", r->cache_hits},
+                              {"cache_misses", r->cache_misses},
                               {"render_seconds", r->wall_s}});
         ++done;
-        ctx.log.Info("rendered", {{"lang", variant.lang}, {"aspect", aspect},
-                                  {"seconds", r->wall_s}});
+        ctx.log.Info("rendered",
+                     {{"lang", variant.lang}, {"aspect", aspect}, {"seconds", r->wall_s}});
       }
     }
     Json result = {{"renditions", renditions}};

@@ -71,9 +71,9 @@ Result<std::vector<std::string>> ApertiumTranslator::TranslateDirect(
     return Unexpected(r.error());
   }
   if (r->exit_code != 0) {
-    return Fail(ErrorCode::kUnavailable,
-                "apertium " + mode + " failed (exit " + std::to_string(r->exit_code) + "): " +
-                    r->err.substr(0, 300));
+    return Fail(ErrorCode::kUnavailable, "apertium " + mode + " failed (exit " +
+                                             std::to_string(r->exit_code) +
+                                             "): " + r->err.substr(0, 300));
   }
   std::vector<std::string> out;
   size_t start = 0;

@@ -49,9 +49,9 @@ Result<std::vector<std::string>> FindRoute(const std::vector<LangPair>& pairs,
         if (b != a) supported += (supported.empty() ? "" : ", ") + a + "->" + b;
       }
     }
-    return Invalid("target_langs", "no translation route from '" + from + "' to '" + to +
-                                       "'; supported routes: " +
-                                       (supported.empty() ? "none" : supported));
+    return Invalid("target_langs",
+                   "no translation route from '" + from + "' to '" + to +
+                       "'; supported routes: " + (supported.empty() ? "none" : supported));
   }
   std::vector<std::string> route;
   for (std::string cur = to; !cur.empty(); cur = came_from[cur]) route.push_back(cur);
@@ -69,10 +69,9 @@ Result<std::vector<std::string>> Translate(const Translator& t,
   for (size_t i = 0; i + 1 < route.size(); ++i) {
     AIPROD_ASSIGN(current, t.TranslateDirect(current, route[i], route[i + 1]));
     if (current.size() != texts.size()) {
-      return Fail(ErrorCode::kUnavailable,
-                  "translation " + route[i] + "->" + route[i + 1] + " returned " +
-                      std::to_string(current.size()) + " lines for " +
-                      std::to_string(texts.size()));
+      return Fail(ErrorCode::kUnavailable, "translation " + route[i] + "->" + route[i + 1] +
+                                               " returned " + std::to_string(current.size()) +
+                                               " lines for " + std::to_string(texts.size()));
     }
   }
   return RestoreTerms(current, p);

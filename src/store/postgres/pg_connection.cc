@@ -21,8 +21,7 @@ using PgResult = std::unique_ptr<PGresult, ResultFree>;
 ErrorCode CodeFor(const char* sqlstate, bool connection_ok) {
   if (!connection_ok) return ErrorCode::kUnavailable;
   std::string s = sqlstate ? sqlstate : "";
-  if (s.starts_with("08") || s.starts_with("57") || s == "40001" || s == "40P01" ||
-      s == "55P03") {
+  if (s.starts_with("08") || s.starts_with("57") || s == "40001" || s == "40P01" || s == "55P03") {
     return ErrorCode::kUnavailable;  // connection lost, shutdown, serialization, lock timeout
   }
   if (s.starts_with("23")) return ErrorCode::kConflict;  // integrity constraint

@@ -1,0 +1,436 @@
+// The one Boost.Beast translation unit of src/. <utility> must come before
+// the Asio coroutine headers on GCC 12 (std::exchange).
+#include <utility>
+
+#include "api/http_server.h"
+
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <csignal>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+#include "api/problem.h"
+
+namespace aiprod::api {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using asio::awaitable;
+using asio::redirect_error;
+using asio::use_awaitable;
+
+namespace {
+
+// One client connection. Touched only on its strand (the session coroutine
+// and the Stop() posted to it).
+struct Conn {
+  explicit Conn(tcp::socket s)
+      : stream(std::move(s)),
+        idle_timer(stream.get_executor()),
+        poll_timer(stream.get_executor()) {}
+  beast::tcp_stream stream;
+  asio::steady_timer idle_timer;
+  asio::steady_timer poll_timer;
+  std::string remote;
+  bool idle = false;
+  bool stop = false;
+  BodyStream* streaming = nullptr;
+
+  void Stop() {
+    stop = true;
+    beast::error_code ec;
+    if (idle) stream.socket().cancel(ec);
+    if (streaming) {
+      streaming->Stop();
+      poll_timer.cancel();
+    }
+  }
+};
+
+template <class Message>
+void CopyHeaders(const HttpResponse& from, Message& to) {
+  for (const auto& h : from.headers) to.set(h.name, h.value);
+}
+
+HttpRequest Convert(http::request<http::string_body>& in, const std::string& remote) {
+  HttpRequest r;
+  r.method = std::string(in.method_string());
+  r.target = std::string(in.target());
+  SplitTarget(r.target, &r.path, &r.query);
+  r.headers.reserve(8);
+  for (const auto& f : in) {
+    std::string name(f.name_string());
+    for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    r.headers.push_back({std::move(name), std::string(f.value())});
+  }
+  r.body = std::move(in.body());
+  r.remote_addr = remote;
+  return r;
+}
+
+}  // namespace
+
+Result<std::pair<std::string, uint16_t>> ParseListenAddress(const std::string& s) {
+  auto colon = s.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    return Invalid("api.listen", "must be host:port, e.g. 127.0.0.1:8080");
+  }
+  std::string host = s.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  char* end = nullptr;
+  long port = std::strtol(s.c_str() + colon + 1, &end, 10);
+  if (*end != '\0' || port < 0 || port > 65535 || colon + 1 == s.size()) {
+    return Invalid("api.listen", "port must be a number between 0 and 65535");
+  }
+  return std::pair{host, static_cast<uint16_t>(port)};
+}
+
+Result<HttpRequest> ParseHttpRequest(std::string_view bytes, size_t max_header_bytes,
+                                     size_t max_body_bytes) {
+  http::request_parser<http::string_body> parser;
+  parser.header_limit(static_cast<std::uint32_t>(max_header_bytes));
+  parser.body_limit(max_body_bytes);
+  parser.eager(true);
+  beast::error_code ec;
+  size_t used = parser.put(asio::buffer(bytes.data(), bytes.size()), ec);
+  if (!ec && !parser.is_done() && used == bytes.size()) parser.put_eof(ec);
+  if (ec) return Invalid("request", ec.message());
+  if (!parser.is_done()) return Invalid("request", "incomplete request");
+  return Convert(parser.get(), "127.0.0.1");
+}
+
+struct HttpServer::Impl {
+  Impl(ServerOptions o, Handler h, Logger l)
+      : options(std::move(o)),
+        handler(std::move(h)),
+        log(std::move(l)),
+        ioc(options.threads),
+        strand(asio::make_strand(ioc)),
+        acceptor(strand),
+        signals(strand),
+        drain_timer(strand) {}
+
+  ServerOptions options;
+  Handler handler;
+  Logger log;
+  asio::io_context ioc;
+  asio::strand<asio::io_context::executor_type> strand;  // acceptor, signals, drain
+  tcp::acceptor acceptor;
+  asio::signal_set signals;
+  asio::steady_timer drain_timer;
+  std::vector<std::thread> threads;
+  std::atomic<bool> stopping{false};
+  std::atomic<size_t> active{0};
+  std::mutex mu;
+  std::unordered_map<uint64_t, std::weak_ptr<Conn>> conns;  // guarded by mu
+  uint64_t next_id = 0;                                     // guarded by mu
+  std::function<void()> on_signal;
+
+  awaitable<void> Accept();
+  awaitable<void> Session(std::shared_ptr<Conn> c);
+  awaitable<bool> WriteStream(Conn& c, HttpResponse& res, unsigned version);
+  awaitable<bool> WriteSimple(Conn& c, HttpResponse& res, unsigned version, bool keep_alive);
+  void BeginShutdown();
+  void ConnectionEnded(uint64_t id);
+};
+
+awaitable<void> HttpServer::Impl::Accept() {
+  for (;;) {
+    auto conn_strand = asio::make_strand(ioc);
+    tcp::socket sock(conn_strand);
+    beast::error_code ec;
+    co_await acceptor.async_accept(sock, redirect_error(use_awaitable, ec));
+    if (stopping) co_return;
+    if (ec) {
+      if (ec == asio::error::operation_aborted) co_return;
+      log.Warn("accept failed", {{"error", ec.message()}});
+      // Out of descriptors, most likely: give connections time to close.
+      asio::steady_timer t(strand, std::chrono::milliseconds(50));
+      co_await t.async_wait(redirect_error(use_awaitable, ec));
+      continue;
+    }
+    if (active.load() >= static_cast<size_t>(options.max_connections)) {
+      static constexpr char kBusy[] =
+          "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/problem+json\r\n"
+          "Retry-After: 1\r\nConnection: close\r\nContent-Length: 95\r\n\r\n"
+          "{\"type\":\"/problems/unavailable\",\"status\":503,\"code\":\"unavailable\","
+          "\"detail\":\"too busy\"}  ";
+      asio::write(sock, asio::buffer(kBusy, sizeof kBusy - 1), ec);
+      sock.shutdown(tcp::socket::shutdown_both, ec);
+      sock.close(ec);
+      continue;
+    }
+    sock.set_option(tcp::no_delay(true), ec);
+    auto conn = std::make_shared<Conn>(std::move(sock));
+    auto ep = conn->stream.socket().remote_endpoint(ec);
+    conn->remote = ec ? std::string() : ep.address().to_string();
+    uint64_t id;
+    {
+      std::lock_guard lock(mu);
+      id = next_id++;
+      conns[id] = conn;
+    }
+    ++active;
+    asio::co_spawn(conn->stream.get_executor(), Session(conn), [this, id](std::exception_ptr e) {
+      if (e) {
+        try {
+          std::rethrow_exception(e);
+        } catch (const std::exception& ex) {
+          log.Warn("connection ended by an exception", {{"error", ex.what()}});
+        }
+      }
+      ConnectionEnded(id);
+    });
+  }
+}
+
+void HttpServer::Impl::ConnectionEnded(uint64_t id) {
+  {
+    std::lock_guard lock(mu);
+    conns.erase(id);
+  }
+  if (--active == 0 && stopping) {
+    asio::post(strand, [this] { drain_timer.cancel(); });
+  }
+}
+
+awaitable<bool> HttpServer::Impl::WriteSimple(Conn& c, HttpResponse& res, unsigned version,
+                                              bool keep_alive) {
+  http::response<http::string_body> out{static_cast<http::status>(res.status), version};
+  CopyHeaders(res, out);
+  out.body() = std::move(res.body);
+  out.keep_alive(keep_alive);
+  out.prepare_payload();
+  beast::error_code ec;
+  c.stream.expires_after(options.write_timeout);
+  co_await http::async_write(c.stream, out, redirect_error(use_awaitable, ec));
+  co_return !ec;
+}
+
+awaitable<bool> HttpServer::Impl::WriteStream(Conn& c, HttpResponse& res, unsigned version) {
+  http::response<http::empty_body> head{static_cast<http::status>(res.status), version};
+  CopyHeaders(res, head);
+  bool sized = res.stream_length.has_value();
+  if (sized) {
+    head.content_length(*res.stream_length);
+    head.keep_alive(!c.stop);
+  } else {
+    head.keep_alive(false);  // the body ends when the connection closes
+  }
+  http::response_serializer<http::empty_body> sr{head};
+  beast::error_code ec;
+  c.stream.expires_after(options.write_timeout);
+  co_await http::async_write_header(c.stream, sr, redirect_error(use_awaitable, ec));
+  if (ec) co_return false;
+  c.streaming = res.stream.get();
+  if (c.stop) res.stream->Stop();
+  bool complete = false;
+  uint64_t sent = 0;
+  for (;;) {
+    auto next = res.stream->Next();
+    if (!next) {
+      log.Warn("response stream failed", {{"error", next.error().ToString()}});
+      break;
+    }
+    if (!*next) {
+      complete = true;
+      break;
+    }
+    if ((*next)->empty()) {
+      c.poll_timer.expires_after(res.stream->PollInterval());
+      co_await c.poll_timer.async_wait(redirect_error(use_awaitable, ec));
+      continue;
+    }
+    c.stream.expires_after(options.write_timeout);
+    co_await asio::async_write(c.stream, asio::buffer(**next), redirect_error(use_awaitable, ec));
+    if (ec) break;
+    sent += (*next)->size();
+  }
+  c.streaming = nullptr;
+  co_return complete&& sized&& sent == *res.stream_length && !c.stop;
+}
+
+awaitable<void> HttpServer::Impl::Session(std::shared_ptr<Conn> c) {
+  beast::flat_buffer buf;
+  beast::error_code ec;
+  for (;;) {
+    if (buf.size() == 0) {
+      // Idle between requests: wait for bytes without a parser, so that a
+      // shutdown can close this connection at once.
+      if (c->stop) break;
+      c->idle = true;
+      c->idle_timer.expires_after(options.keepalive_timeout);
+      std::weak_ptr<Conn> weak = c;
+      c->idle_timer.async_wait([weak](beast::error_code e) {
+        if (auto cc = weak.lock(); cc && !e) {
+          beast::error_code ignored;
+          cc->stream.socket().cancel(ignored);
+        }
+      });
+      co_await c->stream.socket().async_wait(tcp::socket::wait_read,
+                                             redirect_error(use_awaitable, ec));
+      c->idle = false;
+      c->idle_timer.cancel();
+      if (ec || c->stop) break;
+    }
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
+    parser.body_limit(options.max_body_bytes);
+    c->stream.expires_after(options.read_timeout);
+    co_await http::async_read_header(c->stream, buf, parser, redirect_error(use_awaitable, ec));
+    if (!ec && !parser.is_done()) {
+      if (auto expect = parser.get()[http::field::expect]; beast::iequals(expect, "100-continue")) {
+        static constexpr char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
+        co_await asio::async_write(c->stream, asio::buffer(kContinue, sizeof kContinue - 1),
+                                   redirect_error(use_awaitable, ec));
+      }
+      if (!ec) {
+        co_await http::async_read(c->stream, buf, parser, redirect_error(use_awaitable, ec));
+      }
+    }
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+        ec == asio::error::operation_aborted || ec == asio::error::connection_reset) {
+      break;
+    }
+    if (ec) {
+      HttpResponse err =
+          ec == http::error::body_limit
+              ? Problem(
+                    413, "payload_too_large",
+                    "the request body exceeds " + std::to_string(options.max_body_bytes) + " bytes")
+          : ec == http::error::header_limit
+              ? Problem(431, "headers_too_large", "the request headers are too large")
+              : Problem(400, "bad_request", "malformed HTTP request");
+      co_await WriteSimple(*c, err, 11, false);
+      break;
+    }
+    auto& breq = parser.get();
+    unsigned version = breq.version();
+    bool keep_alive = breq.keep_alive();
+    HttpRequest req = Convert(breq, c->remote);
+    HttpResponse res;
+    try {
+      res = handler(req);
+    } catch (const std::exception& e) {
+      log.Error("handler threw", {{"error", e.what()}, {"path", req.path}});
+      res = Problem(500, "internal", "internal error");
+    }
+    keep_alive = keep_alive && !c->stop && !stopping;
+    bool ok = false;
+    if (res.stream) {
+      ok = co_await WriteStream(*c, res, version);
+      keep_alive = keep_alive && ok;
+    } else {
+      ok = co_await WriteSimple(*c, res, version, keep_alive);
+    }
+    if (!ok || !keep_alive) break;
+  }
+  c->stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  c->stream.close();
+}
+
+void HttpServer::Impl::BeginShutdown() {
+  asio::post(strand, [this] {
+    if (stopping.exchange(true)) return;
+    beast::error_code ec;
+    acceptor.close(ec);
+    signals.cancel(ec);
+    std::vector<std::shared_ptr<Conn>> live;
+    {
+      std::lock_guard lock(mu);
+      for (auto& [id, w] : conns) {
+        if (auto c = w.lock()) live.push_back(std::move(c));
+      }
+    }
+    for (auto& c : live) {
+      asio::post(c->stream.get_executor(), [c] { c->Stop(); });
+    }
+    if (active.load() == 0) return;
+    drain_timer.expires_after(options.drain_timeout);
+    drain_timer.async_wait([this](beast::error_code e) {
+      if (e) return;  // every connection ended in time
+      log.Warn("drain timeout: closing remaining connections", {{"connections", active.load()}});
+      ioc.stop();
+    });
+  });
+}
+
+HttpServer::HttpServer(ServerOptions options, Handler handler, Logger log)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler), std::move(log))) {}
+
+HttpServer::~HttpServer() {
+  if (!impl_->threads.empty()) {
+    Shutdown();
+    Wait();
+  }
+}
+
+Result<uint16_t> HttpServer::Listen() {
+  beast::error_code ec;
+  auto addr = asio::ip::make_address(impl_->options.host, ec);
+  if (ec) return Invalid("api.listen", "not an IP address: " + impl_->options.host);
+  tcp::endpoint ep(addr, impl_->options.port);
+  auto& a = impl_->acceptor;
+  a.open(ep.protocol(), ec);
+  if (!ec) a.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) a.bind(ep, ec);
+  if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return Fail(ErrorCode::kUnavailable, "cannot listen on " + impl_->options.host + ":" +
+                                             std::to_string(impl_->options.port) + ": " +
+                                             ec.message());
+  }
+  return a.local_endpoint().port();
+}
+
+void HttpServer::StopOnSignals(std::function<void()> on_signal) {
+  impl_->on_signal = std::move(on_signal);
+  impl_->signals.add(SIGTERM);
+  impl_->signals.add(SIGINT);
+  impl_->signals.async_wait([this](beast::error_code ec, int sig) {
+    if (ec) return;
+    impl_->log.Info("signal received: draining", {{"signal", sig}});
+    if (impl_->on_signal) impl_->on_signal();
+    impl_->BeginShutdown();
+  });
+}
+
+void HttpServer::Start() {
+  asio::co_spawn(impl_->strand, impl_->Accept(), asio::detached);
+  for (int i = 0; i < impl_->options.threads; ++i) {
+    impl_->threads.emplace_back([this] {
+      for (;;) {
+        try {
+          impl_->ioc.run();
+          return;
+        } catch (const std::exception& e) {
+          impl_->log.Error("I/O thread caught an exception", {{"error", e.what()}});
+        }
+      }
+    });
+  }
+}
+
+void HttpServer::Shutdown() { impl_->BeginShutdown(); }
+
+void HttpServer::Wait() {
+  for (auto& t : impl_->threads) {
+    if (t.joinable()) t.join();
+  }
+  impl_->threads.clear();
+}
+
+size_t HttpServer::active_connections() const { return impl_->active.load(); }
+
+}  // namespace aiprod::api

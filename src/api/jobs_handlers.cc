@@ -1,0 +1,356 @@
+// Job routes: create, list, show, manifest edits, approve / reject / cancel /
+// retry, event streams, artifacts and signed file links.
+#include <algorithm>
+#include <cctype>
+
+#include "api/service_impl.h"
+#include "api/streams.h"
+#include "core/hash.h"
+#include "core/ids.h"
+#include "model/manifest.h"
+#include "pipeline/job_actions.h"
+#include "storage/signed_url.h"
+
+namespace aiprod::api {
+namespace {
+
+// Webhooks are called by the service later: refuse URLs that would make it
+// call itself or the internal network (server-side request forgery).
+Status CheckWebhookUrl(const std::string& url, bool production) {
+  if (url.empty()) return {};
+  bool https = url.starts_with("https://");
+  if (!https && (production || !url.starts_with("http://"))) {
+    return Invalid("webhook_url", "must be an https:// URL");
+  }
+  std::string rest = url.substr(url.find("://") + 3);
+  std::string host = rest.substr(0, rest.find_first_of("/?#"));
+  if (auto at = host.rfind('@'); at != std::string::npos) {
+    return Invalid("webhook_url", "must not carry credentials");
+  }
+  if (!host.empty() && host.front() == '[') {
+    return Invalid("webhook_url", "must name a host, not an IP address");
+  }
+  host = host.substr(0, host.find(':'));
+  for (char& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  bool numeric = !host.empty() && std::all_of(host.begin(), host.end(), [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c)) || c == '.';
+  });
+  if (host.empty() || numeric || host == "localhost" || host.ends_with(".localhost") ||
+      host.ends_with(".internal") || host.ends_with(".local") ||
+      host.find('.') == std::string::npos) {
+    return Invalid("webhook_url", "must name a public host");
+  }
+  return {};
+}
+
+std::optional<int64_t> IfMatchRevision(const std::string* v) {
+  if (!v) return std::nullopt;
+  std::string digits;
+  for (char c : *v) {
+    if (std::isdigit(static_cast<unsigned char>(c))) digits += c;
+  }
+  if (digits.empty() || digits.size() > 9) return -1;
+  return std::stoll(digits);
+}
+
+Json Summary(const Job& j) {
+  Json s = {{"id", j.id},
+            {"state", StateName(j.state)},
+            {"preset", j.brief.preset},
+            {"lang", j.brief.lang},
+            {"brand_id", j.brief.brand_id.empty() ? Json() : Json(j.brief.brand_id)},
+            {"created_at", FormatTimestamp(j.created_at_ms)},
+            {"updated_at", FormatTimestamp(j.updated_at_ms)},
+            {"links", {{"self", "/v1/jobs/" + j.id}}}};
+  if (!j.error.empty()) s["error"] = j.error;
+  return s;
+}
+
+}  // namespace
+
+Result<HttpResponse> ApiService::Impl::CreateJob(Ctx& ctx) {
+  if (auto bad = RequireJsonBody(ctx)) return std::move(*bad);
+  AIPROD_ASSIGN(aiprod::Json body, ParseJsonStrict(ctx.req.body, "brief"));
+  AIPROD_ASSIGN(Brief brief, BriefFromJson(body, BriefLimitsFromConfig()));
+  const Principal& p = *ctx.principal;
+  if (brief.brand_id.empty() && !p.AllBrands()) {
+    if (p.brands.size() != 1) return Invalid("brand_id", "is required: you act for several brands");
+    brief.brand_id = p.brands.front();
+  }
+  if (!p.CanSeeBrand(brief.brand_id)) {
+    Audit(ctx, "job.create", brief.brand_id, "forbidden");
+    return Problem(403, "forbidden", "you may not create jobs for brand " + brief.brand_id);
+  }
+  AIPROD_TRY(CheckWebhookUrl(brief.webhook_url, config.env == "production"));
+  if (deps.translator) {
+    for (const auto& lang : brief.target_langs) {
+      AIPROD_TRY(FindRoute(deps.translator->DirectPairs(), brief.lang, lang));
+    }
+  }
+  if (!brief.brand_id.empty() && config.unknown_brand == "error") {
+    AIPROD_TRY(brand_source.Find(brief.brand_id));
+  }
+  if (int cap = config.limits.max_active_jobs_per_brand; cap > 0 && !brief.brand_id.empty()) {
+    AIPROD_ASSIGN(int64_t active, queries.CountActiveForBrand(brief.brand_id, cap));
+    if (active >= cap) {
+      HttpResponse res = Problem(
+          429, "too_many_active_jobs",
+          "brand " + brief.brand_id + " already has " + std::to_string(cap) + " unfinished jobs");
+      res.Set("Retry-After", "30");
+      return res;
+    }
+  }
+
+  std::string job_id = NewUuidV7(clock);
+  bool replay = false;
+  if (const std::string* key = ctx.req.Find("idempotency-key")) {
+    if (key->empty() || key->size() > 255) {
+      return Invalid("Idempotency-Key", "must be 1 to 255 characters");
+    }
+    AIPROD_ASSIGN(auto rec,
+                  idempotency.Reserve(p.id, *key, Sha256Hex(ctx.req.body), job_id, clock.NowMs()));
+    if (rec.request_hash != Sha256Hex(ctx.req.body)) {
+      return Problem(422, "idempotency_key_reused",
+                     "this Idempotency-Key was used with a different request");
+    }
+    job_id = rec.job_id;
+    replay = !rec.inserted;
+  }
+  Result<Job> job = Fail(ErrorCode::kNotFound, "");
+  if (replay) job = store.GetJob(job_id);
+  if (!job) {
+    NewJob nj{job_id, brief, aiprod::Json::object(), config.queue.max_attempts, clock.NowMs()};
+    job = store.CreateJob(nj);
+    // The first request with this key may have created it meanwhile.
+    if (!job && job.error().code == ErrorCode::kConflict) job = store.GetJob(job_id);
+    if (!job) return Unexpected(job.error());
+    Audit(ctx, "job.create", job->id, "success",
+          {{"brand_id", brief.brand_id},
+           {"preset", brief.preset},
+           {"content", CutUtf8(brief.content, 50)}});
+  }
+  HttpResponse res = Reply(
+      202, {{"id", job->id}, {"state", StateName(job->state)}, {"links", JobView(*job)["links"]}});
+  res.Set("Location", Url("/v1/jobs/" + job->id));
+  if (replay) res.Set("Idempotent-Replayed", "true");
+  return res;
+}
+
+Result<HttpResponse> ApiService::Impl::ListJobs(Ctx& ctx) {
+  const Principal& p = *ctx.principal;
+  JobFilter f;
+  if (auto s = ctx.req.Query("state"); s && !s->empty()) {
+    f.state = StateFromName(*s);
+    if (!f.state) return Invalid("state", "unknown state");
+  }
+  f.limit = 50;
+  if (auto l = ctx.req.Query("limit")) {
+    char* end = nullptr;
+    long v = std::strtol(l->c_str(), &end, 10);
+    if (l->empty() || *end != '\0' || v < 1 || v > 200) {
+      return Invalid("limit", "must be between 1 and 200");
+    }
+    f.limit = static_cast<int>(v);
+  }
+  if (auto c = ctx.req.Query("cursor"); c && !c->empty()) {
+    if (!IsUuid(*c)) return Invalid("cursor", "is not a cursor from this API");
+    f.after_id = *c;
+  }
+  std::vector<std::string> brands_to_read;
+  if (auto b = ctx.req.Query("brand"); b && !b->empty()) {
+    if (!ValidBrandId(*b)) return Invalid("brand", "is not a brand id");
+    if (p.CanSeeBrand(*b)) brands_to_read.push_back(*b);  // else: nothing visible
+  } else if (p.AllBrands()) {
+    brands_to_read.push_back("");  // no brand filter
+  } else {
+    brands_to_read = p.brands;
+  }
+  std::vector<Job> jobs;
+  for (const auto& b : brands_to_read) {
+    JobFilter one = f;
+    if (!b.empty()) one.brand_id = b;
+    AIPROD_ASSIGN(auto part, store.ListJobs(one));
+    for (auto& j : part) jobs.push_back(std::move(j));
+  }
+  std::sort(jobs.begin(), jobs.end(), [](const Job& a, const Job& b) { return a.id < b.id; });
+  if (static_cast<int>(jobs.size()) > f.limit) jobs.resize(static_cast<size_t>(f.limit));
+  aiprod::Json arr = aiprod::Json::array();
+  for (const auto& j : jobs) arr.push_back(Summary(j));
+  aiprod::Json out = {{"jobs", arr}, {"next_cursor", nullptr}};
+  if (static_cast<int>(jobs.size()) == f.limit) out["next_cursor"] = jobs.back().id;
+  return Reply(200, out);
+}
+
+Result<HttpResponse> ApiService::Impl::GetJob(Ctx& ctx) {
+  AIPROD_ASSIGN(Job job, JobFor(ctx, ctx.params[0]));
+  return Reply(200, JobView(job));
+}
+
+Result<HttpResponse> ApiService::Impl::GetManifest(Ctx& ctx) {
+  AIPROD_ASSIGN(Job job, JobFor(ctx, ctx.params[0]));
+  if (job.production_manifest.is_null()) {
+    return Fail(ErrorCode::kNotFound,
+                "the job has no manifest yet (state " + std::string(StateName(job.state)) + ")");
+  }
+  HttpResponse res = Reply(200, job.production_manifest);
+  res.Set("ETag", "\"" + std::to_string(ManifestRevision(job.production_manifest)) + "\"");
+  return res;
+}
+
+Result<HttpResponse> ApiService::Impl::PutManifest(Ctx& ctx) {
+  if (auto bad = RequireJsonBody(ctx)) return std::move(*bad);
+  auto want = IfMatchRevision(ctx.req.Find("if-match"));
+  if (!want) {
+    return Problem(428, "precondition_required",
+                   "send If-Match with the manifest's ETag (its revision)");
+  }
+  AIPROD_ASSIGN(aiprod::Json body, ParseJsonStrict(ctx.req.body, "manifest"));
+  std::lock_guard lock(edit_mu);
+  AIPROD_ASSIGN(Job job, JobFor(ctx, ctx.params[0]));
+  int64_t revision = ManifestRevision(job.production_manifest);
+  if (*want != revision && job.state == JobState::kAwaitingApproval) {
+    HttpResponse res = Problem(412, "precondition_failed",
+                               "the manifest is at revision " + std::to_string(revision));
+    res.Set("ETag", "\"" + std::to_string(revision) + "\"");
+    return res;
+  }
+  AIPROD_ASSIGN(ManifestEdit edit,
+                EditManifest(store, job.id, body, *want, ManifestLimitsFor(config),
+                             ctx.principal->id, clock.NowMs()));
+  Audit(ctx, "job.edit", job.id, "success",
+        {{"revision", edit.revision}, {"changes", edit.changes.size()}});
+  HttpResponse res = Reply(200, edit.manifest);
+  res.Set("ETag", "\"" + std::to_string(edit.revision) + "\"");
+  return res;
+}
+
+Result<HttpResponse> ApiService::Impl::Approve(Ctx& ctx) {
+  AIPROD_ASSIGN(Job job, JobFor(ctx, ctx.params[0]));
+  if (auto st = ApproveJob(store, job.id, ctx.principal->id, clock.NowMs()); !st) {
+    Audit(ctx, "job.approve", job.id, std::string(CodeName(st.error().code)));
+    return Unexpected(st.error());
+  }
+  Audit(ctx, "job.approve", job.id, "success");
+  return Reply(200, {{"id", job.id}, {"state", "awaiting_approval"}, {"approved", true}});
+}
+
+Result<HttpResponse> ApiService::Impl::Reject(Ctx& ctx) {
+  std::string reason;
+  if (!ctx.req.body.empty()) {
+    if (auto bad = RequireJsonBody(ctx)) return std::move(*bad);
+    AIPROD_ASSIGN(aiprod::Json body, ParseJsonStrict(ctx.req.body, "rejection"));
+    AIPROD_ASSIGN(auto r, ObjectReader::Open(body, ""));
+    AIPROD_TRY(r.OnlyKeys({"reason"}));
+    AIPROD_ASSIGN(auto why, r.OptString("reason", 1000));
+    reason = why.value_or("");
+  }
+  AIPROD_ASSIGN(Job job, JobFor(ctx, ctx.params[0]));
+  if (auto st = RejectJob(store, job.id, ctx.principal->id, reason, clock.NowMs()); !st) {
+    Audit(ctx, "job.reject", job.id, std::string(CodeName(st.error().code)));
+    return Unexpected(st.error());
+  }
+  Audit(ctx, "job.reject", job.id, "success", {{"reason", CutUtf8(reason, 200)}});
+  return Reply(200, {{"id", job.id}, {"state", "failed"}});
+}
+
+Result<HttpResponse> ApiService::Impl::Cancel(Ctx& ctx) {
+  AIPROD_ASSIGN(Job job, JobFor(ctx, ctx.params[0]));
+  auto state = store.RequestCancel(job.id, ctx.principal->id, clock.NowMs());
+  Audit(ctx, "job.cancel", job.id, state ? "success" : std::string(CodeName(state.error().code)));
+  if (!state) return Unexpected(state.error());
+  bool done = *state == JobState::kCancelled;
+  return Reply(done ? 200 : 202,
+               {{"id", job.id}, {"state", StateName(*state)}, {"cancel_requested", !done}});
+}
+
+Result<HttpResponse> ApiService::Impl::Retry(Ctx& ctx) {
+  AIPROD_ASSIGN(Job job, JobFor(ctx, ctx.params[0]));
+  auto state = store.Retry(job.id, ctx.principal->id, clock.NowMs());
+  Audit(ctx, "job.retry", job.id, state ? "success" : std::string(CodeName(state.error().code)));
+  if (!state) return Unexpected(state.error());
+  return Reply(202, {{"id", job.id}, {"state", StateName(*state)}});
+}
+
+Result<HttpResponse> ApiService::Impl::Events(Ctx& ctx) {
+  AIPROD_ASSIGN(Job job, JobFor(ctx, ctx.params[0]));
+  int64_t after = 0;
+  const std::string* last = ctx.req.Find("last-event-id");
+  std::optional<std::string> q = ctx.req.Query("after");
+  std::string from = last ? *last : q.value_or("0");
+  char* end = nullptr;
+  after = std::strtoll(from.c_str(), &end, 10);
+  if (from.empty() || *end != '\0' || after < 0) return Invalid("after", "must be an event id");
+  HttpResponse res;
+  res.Set("Content-Type", "text/event-stream");
+  res.Set("Cache-Control", "no-store");
+  res.stream = MakeEventStream(feed, clock, job.id, after,
+                               std::chrono::milliseconds(config.api.sse_poll_ms));
+  return res;
+}
+
+Result<HttpResponse> ApiService::Impl::Artifacts(Ctx& ctx) {
+  AIPROD_ASSIGN(Job job, JobFor(ctx, ctx.params[0]));
+  AIPROD_ASSIGN(auto delivered, store.GetCheckpoint(job.id, "deliver"));
+  if (job.state != JobState::kDelivered || !delivered) {
+    return Fail(ErrorCode::kConflict,
+                "the job has not been delivered (it is " + std::string(StateName(job.state)) + ")");
+  }
+  int64_t expires = clock.NowMs() / 1000 + static_cast<int64_t>(config.api.link_ttl_s);
+  auto link = [&](const std::string& file) {
+    std::string name = file.substr(file.rfind('/') + 1);
+    return Url(aiprod::SignedUrl(signing_secret, "/v1/files/" + job.id + "/" + name, expires));
+  };
+  aiprod::Json list = aiprod::Json::array();
+  for (const auto& a : delivered->value("artifacts", aiprod::Json::array())) {
+    std::string video = a.value("video", "");
+    list.push_back({{"lang", a.value("lang", "")},
+                    {"aspect", a.value("aspect", "")},
+                    {"name", video.substr(video.rfind('/') + 1)},
+                    {"url", link(video)},
+                    {"duration_s", a.value("duration_s", 0.0)},
+                    {"width", a.value("width", 0)},
+                    {"height", a.value("height", 0)}});
+  }
+  aiprod::Json out = {
+      {"job_id", job.id}, {"expires_at", FormatTimestamp(expires * 1000)}, {"artifacts", list}};
+  for (const char* k : {"manifest", "qa"}) {
+    if (delivered->contains(k)) out[k] = link((*delivered)[k].get<std::string>());
+  }
+  return Reply(200, out);
+}
+
+Result<HttpResponse> ApiService::Impl::File(Ctx& ctx) {
+  const std::string& id = ctx.params[0];
+  const std::string& name = ctx.params[1];
+  std::string path = "/v1/files/" + id + "/" + name;
+  // The link scheme is storage's (storage/signed_url.h): the same wire format
+  // as every other signed artifact URL.
+  LinkVerdict check = VerifyLink(signing_secret, path, ctx.req.Query("expires").value_or(""),
+                                 ctx.req.Query("sig").value_or(""), clock.NowMs() / 1000);
+  if (check != LinkVerdict::kValid) {
+    Audit(ctx, "link.denied", path, std::string(LinkVerdictName(check)));
+    return Problem(403, "forbidden",
+                   check == LinkVerdict::kExpired ? "the link has expired" : "invalid link");
+  }
+  if (!IsUuid(id)) return Fail(ErrorCode::kNotFound, "no such file");
+  AIPROD_ASSIGN(auto delivered, store.GetCheckpoint(id, "deliver"));
+  if (!delivered) return Fail(ErrorCode::kNotFound, "no such file");
+  // Only files the deliver stage listed can be served: the name selects one.
+  std::string file;
+  for (const auto& a : delivered->value("artifacts", aiprod::Json::array())) {
+    std::string v = a.value("video", "");
+    if (v.substr(v.rfind('/') + 1) == name) file = v;
+  }
+  for (const char* k : {"manifest", "qa"}) {
+    std::string v = delivered->value(k, "");
+    if (!v.empty() && v.substr(v.rfind('/') + 1) == name) file = v;
+  }
+  if (file.empty()) return Fail(ErrorCode::kNotFound, "no such file");
+  std::string type = name.ends_with(".mp4")    ? "video/mp4"
+                     : name.ends_with(".json") ? "application/json"
+                     : name.ends_with(".vtt")  ? "text/vtt"
+                                               : "application/octet-stream";
+  return ServeFile(file, type, ctx.req.Find("range"));
+}
+
+}  // namespace aiprod::api

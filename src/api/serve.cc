@@ -1,0 +1,155 @@
+#include "api/serve.h"
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "api/http_server.h"
+#include "api/metrics.h"
+#include "core/secrets.h"
+
+namespace aiprod::api {
+namespace {
+
+// Feeds stage durations of the in-process worker into the metrics.
+class StageTimer final : public ProgressListener {
+ public:
+  explicit StageTimer(Metrics& m) : metrics_(m) {}
+  void OnStageStart(const Job&, std::string_view stage) override {
+    stage_ = stage;
+    started_ = std::chrono::steady_clock::now();
+  }
+  void OnStageProgress(const Job&, std::string_view, double) override {}
+  void OnStateChange(const Job&, JobState) override {
+    if (stage_.empty()) return;
+    metrics_.ObserveStage(
+        stage_, std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count());
+    stage_.clear();
+  }
+
+ private:
+  Metrics& metrics_;
+  std::string stage_;
+  std::chrono::steady_clock::time_point started_;
+};
+
+}  // namespace
+
+struct ApiServer::Impl {
+  ApiDeps deps;
+  Runner* worker;
+  ApiService service;
+  std::unique_ptr<HttpServer> http;
+  std::mutex mu;
+  std::condition_variable cv;
+  bool stopping = false;  // guarded by mu
+  std::thread worker_thread, maintenance_thread;
+
+  Impl(ApiDeps d, Runner* w) : deps(d), worker(w), service(std::move(d)) {}
+
+  void StopThreads() {
+    {
+      std::lock_guard lock(mu);
+      stopping = true;
+    }
+    cv.notify_all();
+    if (worker) worker->RequestStop();
+  }
+
+  // Sleeps up to `ms`; false once stopping.
+  bool Pause(int ms) {
+    std::unique_lock lock(mu);
+    cv.wait_for(lock, std::chrono::milliseconds(ms), [&] { return stopping; });
+    return !stopping;
+  }
+
+  void RunWorker() {
+    StageTimer timer(service.metrics());
+    while (Pause(0)) {
+      // Exceptions never leave this thread: a stage that throws loses its
+      // run (the lease expires and the job is retried), not the server.
+      Result<std::optional<JobState>> ran = std::optional<JobState>();
+      try {
+        ran = worker->RunNext(&timer);
+      } catch (const std::exception& e) {
+        ran = Fail(ErrorCode::kInternal, std::string("stage threw: ") + e.what());
+      }
+      if (!ran) {
+        if (worker->stop_requested()) break;
+        deps.log.Error("job run failed", {{"error", ran.error().ToString()}});
+        if (!Pause(deps.config->queue.poll_ms)) break;
+        continue;
+      }
+      if (*ran) continue;
+      if (!Pause(deps.config->queue.poll_ms)) break;
+    }
+    deps.log.Info("worker stopped");
+  }
+
+  void RunMaintenance() {
+    while (Pause(1000)) service.Maintenance();
+    service.Maintenance();  // last API key uses
+  }
+};
+
+ApiServer::ApiServer(ApiDeps deps, Runner* worker)
+    : impl_(std::make_unique<Impl>(std::move(deps), worker)) {}
+
+ApiServer::~ApiServer() {
+  Shutdown();
+  Wait();
+}
+
+ApiService& ApiServer::service() { return impl_->service; }
+
+Result<uint16_t> ApiServer::Start(const std::string& listen_override, bool handle_signals) {
+  Impl& s = *impl_;
+  const Config& c = *s.deps.config;
+  if (c.env == "production") {
+    auto problems = ProductionProblems(c);
+    if (!problems.empty()) {
+      std::string all;
+      for (const auto& p : problems) all += (all.empty() ? "" : "; ") + p;
+      return Fail(ErrorCode::kInvalidInput, "refusing to start in production: " + all);
+    }
+  }
+  AIPROD_TRY(s.service.Init());
+  AIPROD_ASSIGN(auto addr,
+                ParseListenAddress(listen_override.empty() ? c.api.listen : listen_override));
+  ServerOptions o;
+  o.host = addr.first;
+  o.port = addr.second;
+  o.threads = c.api.threads;
+  o.max_connections = c.api.max_connections;
+  o.max_header_bytes = static_cast<size_t>(c.limits.max_header_bytes);
+  o.max_body_bytes = static_cast<size_t>(c.limits.max_body_bytes);
+  o.read_timeout = std::chrono::milliseconds(static_cast<int64_t>(c.api.read_timeout_s * 1000));
+  o.keepalive_timeout =
+      std::chrono::milliseconds(static_cast<int64_t>(c.api.keepalive_timeout_s * 1000));
+  o.drain_timeout = std::chrono::milliseconds(static_cast<int64_t>(c.api.drain_timeout_s * 1000));
+  s.http = std::make_unique<HttpServer>(
+      o, [&s](HttpRequest& req) { return s.service.Handle(req); }, s.deps.log);
+  AIPROD_ASSIGN(uint16_t port, s.http->Listen());
+  if (handle_signals) s.http->StopOnSignals([&s] { s.StopThreads(); });
+  s.http->Start();
+  s.maintenance_thread = std::thread([&s] { s.RunMaintenance(); });
+  if (s.worker) s.worker_thread = std::thread([&s] { s.RunWorker(); });
+  s.deps.log.Info("listening", {{"address", o.host + ":" + std::to_string(port)},
+                                {"worker", s.worker != nullptr}});
+  return port;
+}
+
+void ApiServer::Shutdown() {
+  impl_->StopThreads();
+  if (impl_->http) impl_->http->Shutdown();
+}
+
+void ApiServer::Wait() {
+  Impl& s = *impl_;
+  if (s.http) s.http->Wait();
+  s.StopThreads();  // a signal may have stopped the HTTP side only
+  if (s.worker_thread.joinable()) s.worker_thread.join();
+  if (s.maintenance_thread.joinable()) s.maintenance_thread.join();
+}
+
+}  // namespace aiprod::api

@@ -1,0 +1,64 @@
+// The AIPROD HTTP API: routes, authentication and authorization, limits,
+// audit, metrics. Transport-free: the HttpServer hands it requests. Every
+// route but /health and /ready needs a principal (file links carry a
+// signature instead). Thread-safe: Handle runs on several I/O threads.
+#pragma once
+
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "api/http.h"
+#include "core/clock.h"
+#include "core/config.h"
+#include "core/log.h"
+#include "providers/translate/translator.h"
+#include "store/pool.h"
+#include "store/store.h"
+
+namespace aiprod::api {
+
+class Metrics;
+
+// What the service uses. Not owned; all outlive the service.
+struct ApiDeps {
+  const Config* config = nullptr;
+  const Clock* clock = nullptr;
+  Store* store = nullptr;
+  std::shared_ptr<ConnectionPool> pool;    // the store's database
+  const Translator* translator = nullptr;  // optional: refuses unreachable languages
+  Logger log = Logger::Null();
+};
+
+struct RouteInfo {
+  std::string_view method;
+  std::string_view path;  // template: /v1/jobs/{id}
+};
+// Every route the service answers, in matching order.
+std::vector<RouteInfo> ApiRoutes();
+// The OpenAPI 3.1 document served at /openapi.json.
+const std::string& OpenApiDocument();
+
+class ApiService {
+ public:
+  explicit ApiService(ApiDeps deps);
+  ~ApiService();
+  ApiService(const ApiService&) = delete;
+  ApiService& operator=(const ApiService&) = delete;
+
+  // Loads JWT keys, settles the link signing secret and records the secrets
+  // read at start in the audit log. Call once before Handle.
+  Status Init();
+  HttpResponse Handle(HttpRequest& req);
+  // Periodic upkeep (every second or so): writes API key last-use times,
+  // forgets day-old idempotency keys.
+  void Maintenance();
+  Metrics& metrics();
+
+ private:
+  friend std::vector<RouteInfo> ApiRoutes();
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace aiprod::api

@@ -1,0 +1,116 @@
+// Private to src/api: the service's state and handlers, split over
+// service.cc (dispatch), jobs_handlers.cc, admin_handlers.cc, ops_handlers.cc.
+#pragma once
+
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "api/auth/authenticator.h"
+#include "api/event_feed.h"
+#include "api/metrics.h"
+#include "api/problem.h"
+#include "api/rate_limiter.h"
+#include "api/service.h"
+#include "model/manifest.h"
+#include "pipeline/db_brand_source.h"
+#include "pipeline/job_actions.h"
+#include "store/audit_log.h"
+#include "store/brands.h"
+#include "store/idempotency.h"
+#include "store/job_queries.h"
+
+namespace aiprod::api {
+
+struct Ctx {
+  HttpRequest& req;
+  const Principal* principal = nullptr;  // null on public and signed-link routes; else &*who
+  std::optional<Principal> who;
+  std::vector<std::string> params;  // path parameters in template order
+  std::string request_id;
+};
+
+struct ApiService::Impl {
+  using Fn = Result<HttpResponse> (Impl::*)(Ctx&);
+  enum class Access { kPublic, kPrincipal, kSignedLink };
+  struct Route {
+    std::string method;
+    std::string path;  // template
+    std::vector<std::string> segments;
+    Access access = Access::kPrincipal;
+    Role role = Role::kViewer;
+    Fn fn = nullptr;
+  };
+
+  explicit Impl(ApiDeps d);
+  static std::vector<Route> MakeRoutes();
+
+  HttpResponse Handle(HttpRequest& req);
+  HttpResponse Dispatch(const Route& r, Ctx& ctx);
+
+  // Helpers.
+  HttpResponse Reply(int status, const aiprod::Json& body) const;
+  std::optional<HttpResponse> RequireJsonBody(const Ctx& ctx) const;
+  void Audit(const Ctx& ctx, std::string action, std::string target, std::string outcome,
+             aiprod::Json detail = aiprod::Json::object());
+  Result<Job> JobFor(const Ctx& ctx, const std::string& id);
+  std::string Url(std::string_view path) const;
+  BriefLimits BriefLimitsFromConfig() const;
+
+  // Handlers: jobs_handlers.cc.
+  Result<HttpResponse> CreateJob(Ctx& ctx);
+  Result<HttpResponse> ListJobs(Ctx& ctx);
+  Result<HttpResponse> GetJob(Ctx& ctx);
+  Result<HttpResponse> GetManifest(Ctx& ctx);
+  Result<HttpResponse> PutManifest(Ctx& ctx);
+  Result<HttpResponse> Approve(Ctx& ctx);
+  Result<HttpResponse> Reject(Ctx& ctx);
+  Result<HttpResponse> Cancel(Ctx& ctx);
+  Result<HttpResponse> Retry(Ctx& ctx);
+  Result<HttpResponse> Events(Ctx& ctx);
+  Result<HttpResponse> Artifacts(Ctx& ctx);
+  Result<HttpResponse> File(Ctx& ctx);
+  // admin_handlers.cc.
+  Result<HttpResponse> GetBrand(Ctx& ctx);
+  Result<HttpResponse> PutBrand(Ctx& ctx);
+  Result<HttpResponse> CreateKey(Ctx& ctx);
+  Result<HttpResponse> ListKeys(Ctx& ctx);
+  Result<HttpResponse> RevokeKey(Ctx& ctx);
+  Result<HttpResponse> ListAudit(Ctx& ctx);
+  // ops_handlers.cc.
+  Result<HttpResponse> Health(Ctx& ctx);
+  Result<HttpResponse> Ready(Ctx& ctx);
+  Result<HttpResponse> MetricsText(Ctx& ctx);
+  Result<HttpResponse> OpenApi(Ctx& ctx);
+  Result<HttpResponse> Alerts(Ctx& ctx);
+  Result<HttpResponse> IccData(Ctx& ctx);
+
+  ApiDeps deps;
+  const Config& config;
+  const Clock& clock;
+  Store& store;
+  ApiKeyRepository keys;
+  AuditLog audit;
+  BrandRepository brands;
+  IdempotencyRepository idempotency;
+  JobQueries queries;
+  PollingEventFeed feed;
+  DbBrandSource brand_source;
+  Authenticator auth;
+  RateLimiter limiter;
+  Metrics metrics;
+  std::string signing_secret;
+  std::vector<Route> routes;
+  bool access_log;     // one info line per request (log.level info or debug)
+  std::mutex edit_mu;  // serializes manifest edits in this process (If-Match check + write)
+  std::mutex maintenance_mu;
+  int64_t last_purge_ms = 0;  // guarded by maintenance_mu
+};
+
+// Cuts valid UTF-8 to at most `max_chars` code points.
+std::string CutUtf8(std::string_view s, size_t max_chars);
+// The API's view of a job: no server paths, no lease internals.
+aiprod::Json JobView(const Job& job);
+
+}  // namespace aiprod::api

@@ -1,0 +1,25 @@
+// Brand kits from the database (`brands` table, written by PUT /v1/brands/{id}
+// and `aiprod brands import`), falling back to another source (the brand kit
+// files directory) for ids the database does not know. Thread-safe.
+#pragma once
+
+#include <memory>
+
+#include "creative/brand_source.h"
+#include "store/brands.h"
+
+namespace aiprod {
+
+class DbBrandSource final : public BrandSource {
+ public:
+  // `fallback` may be null (database only).
+  DbBrandSource(std::shared_ptr<ConnectionPool> pool, std::unique_ptr<BrandSource> fallback)
+      : repo_(std::move(pool)), fallback_(std::move(fallback)) {}
+  Result<BrandKit> Find(const std::string& brand_id) const override;
+
+ private:
+  mutable BrandRepository repo_;
+  std::unique_ptr<BrandSource> fallback_;
+};
+
+}  // namespace aiprod

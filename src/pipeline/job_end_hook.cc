@@ -1,0 +1,116 @@
+#include "pipeline/job_end_hook.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "storage/webhook_outbox.h"
+#include "store/sql_store.h"
+
+namespace aiprod {
+
+std::string JobEndEvent(JobState s) { return "job." + std::string(StateName(s)); }
+
+Json JobEndPayload(const Job& job, JobState final_state, const std::optional<Json>& delivered,
+                   int64_t now_ms) {
+  Json p = {{"job_id", job.id},
+            {"state", StateName(final_state)},
+            {"occurred_at", FormatTimestamp(now_ms)}};
+  if (!job.brief.brand_id.empty()) p["brand_id"] = job.brief.brand_id;
+  if (!job.error.empty()) p["error"] = job.error;
+  if (job.qa_report.is_object()) {
+    Json qa = {{"passed", job.qa_report.value("passed", false)}};
+    Json summaries = Json::array();
+    for (const auto& r : job.qa_report.value("renditions", Json::array())) {
+      summaries.push_back({{"lang", r.value("lang", "")},
+                           {"aspect", r.value("aspect", "")},
+                           {"passed", r.value("passed", false)},
+                           {"summary", r.value("summary", "")}});
+    }
+    qa["renditions"] = summaries;
+    p["qa"] = qa;
+  }
+  if (final_state == JobState::kDelivered && delivered) {
+    Json artifacts = Json::array();
+    for (const auto& a : delivered->value("artifacts", Json::array())) {
+      std::string video = a.value("video", "");
+      artifacts.push_back({{"lang", a.value("lang", "")},
+                           {"aspect", a.value("aspect", "")},
+                           {"name", video.substr(video.rfind('/') + 1)},
+                           {"sha256", a.value("sha256", "")},
+                           {"size", a.value("size", 0)}});
+    }
+    p["artifacts"] = artifacts;
+  }
+  return p;
+}
+
+WebhookJobEndHook::WebhookJobEndHook(Store& store, std::shared_ptr<ConnectionPool> pool,
+                                     const Config& config, const Clock& clock, Logger log,
+                                     bool background_retries)
+    : store_(store),
+      clock_(clock),
+      log_(std::move(log)),
+      outbox_(std::make_unique<WebhookOutbox>(std::move(pool), WebhookOptionsFromConfig(config),
+                                              clock)) {
+  if (background_retries) retries_ = std::thread([this] { RetryLoop(); });
+}
+
+WebhookJobEndHook::~WebhookJobEndHook() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (retries_.joinable()) retries_.join();
+}
+
+void WebhookJobEndHook::OnJobEnd(const Job& job, JobState final_state) {
+  if (job.brief.webhook_url.empty()) return;
+  std::optional<Json> delivered;
+  if (auto cp = store_.GetCheckpoint(job.id, "deliver"); cp && *cp) delivered = **cp;
+  const std::string event = JobEndEvent(final_state);
+  auto id = outbox_->Enqueue(job.id, event, job.brief.webhook_url,
+                             JobEndPayload(job, final_state, delivered, clock_.NowMs()));
+  if (!id) {
+    log_.Error("cannot record the webhook", {{"job_id", job.id}, {"error", id.error().ToString()}});
+    return;
+  }
+  auto d = outbox_->Attempt(*id);
+  if (!d) {
+    log_.Error("webhook attempt failed", {{"job_id", job.id}, {"error", d.error().ToString()}});
+  } else if (d->state != "delivered") {
+    log_.Warn(
+        "webhook not delivered",
+        {{"job_id", job.id}, {"delivery_id", *id}, {"state", d->state}, {"error", d->last_error}});
+  }
+  {
+    std::lock_guard lock(mu_);
+    poke_ = true;  // a retry may now be due sooner than the loop thinks
+  }
+  cv_.notify_all();
+}
+
+void WebhookJobEndHook::RetryLoop() {
+  std::unique_lock lock(mu_);
+  while (!stop_) {
+    lock.unlock();
+    if (auto n = outbox_->DeliverDue(); !n) {
+      log_.Warn("webhook retries failed", {{"error", n.error().ToString()}});
+    }
+    // Sleep until the next retry is due (at most 30 s, at least 100 ms).
+    int64_t wait_ms = 30'000;
+    if (auto next = outbox_->NextDueMs(); next && *next) {
+      wait_ms = std::clamp<int64_t>(**next - clock_.NowMs(), 100, 30'000);
+    }
+    lock.lock();
+    cv_.wait_for(lock, std::chrono::milliseconds(wait_ms), [&] { return stop_ || poke_; });
+    poke_ = false;
+  }
+}
+
+Result<std::shared_ptr<ConnectionPool>> PoolFor(Store& store, const std::string& url) {
+  if (auto* sql = dynamic_cast<SqlStore*>(&store)) return sql->pool();
+  return OpenPool(url);
+}
+
+}  // namespace aiprod

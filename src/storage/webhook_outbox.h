@@ -1,0 +1,101 @@
+// Webhook deliveries, persisted: a delivery is recorded when a job ends
+// (Enqueue), then attempted until a 2xx answer, a final refusal, or
+// `max_attempts`, with exponential backoff between attempts. Every attempt
+// is a row of `webhook_attempts` (migration 3).
+//
+// Delivery is at least once: an attempt is claimed for a while (timeout +
+// 60 s) before the POST, so concurrent dispatchers do not send it twice, but
+// a process dying mid-POST leaves it to be sent again. Receivers deduplicate
+// with the X-Aiprod-Delivery header (also `delivery_id` in the body).
+//
+// Each POST carries the JSON body as stored, `X-Aiprod-Signature:
+// sha256=<HMAC-SHA256(secret, body)>` (webhook_signature.h),
+// `X-Aiprod-Event`, `X-Aiprod-Delivery` and `X-Aiprod-Attempt`.
+//
+// Thread-safe.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/config.h"
+#include "core/json.h"
+#include "storage/webhook_sender.h"
+#include "store/pool.h"
+
+namespace aiprod {
+
+struct WebhookOptions {
+  EgressPolicy policy;
+  std::string secret;  // signs bodies; empty: sent unsigned (development only)
+  int max_attempts = 6;
+  double backoff_base_s = 5;
+  double backoff_max_s = 3600;
+  double timeout_s = 10;
+};
+// From webhook.* ; the secret is webhook_secret, else signing_secret.
+WebhookOptions WebhookOptionsFromConfig(const Config& config);
+
+struct WebhookDelivery {
+  std::string id;  // UUIDv7
+  std::string job_id, event, url, body;
+  std::string state;  // "pending" | "delivered" | "failed"
+  int attempts = 0;
+  std::optional<int64_t> next_attempt_ms;  // pending only
+  std::string last_error;
+  int64_t created_ms = 0, updated_ms = 0;
+};
+
+struct WebhookAttempt {
+  int attempt = 0;
+  int64_t started_ms = 0, duration_ms = 0;
+  int http_status = 0;  // 0: no answer
+  std::string outcome;  // "delivered" | "retry" | "give_up"
+  std::string error, address;
+};
+
+// Sends one POST (PostJson; tests may substitute).
+using PostFunction = std::function<PostOutcome(const HttpPost&, const EgressPolicy&)>;
+
+class WebhookOutbox {
+ public:
+  WebhookOutbox(std::shared_ptr<ConnectionPool> pool, WebhookOptions options, const Clock& clock,
+                PostFunction post = PostJson);
+
+  // Records a delivery of `payload` (plus "delivery_id" and "event") to
+  // `url`, due now. A URL the policy refuses is recorded too: its first
+  // attempt fails for good, saying why.
+  Result<std::string> Enqueue(const std::string& job_id, const std::string& event,
+                              const std::string& url, Json payload);
+  // Attempts the delivery now if it is pending and not claimed by another
+  // attempt in flight; returns it as it is afterwards.
+  Result<WebhookDelivery> Attempt(const std::string& id);
+  // Attempts the pending deliveries that are due; returns how many were tried.
+  Result<int> DeliverDue(int limit = 100);
+
+  Result<WebhookDelivery> Get(const std::string& id);
+  // Newest first; `job_id` empty for all jobs.
+  Result<std::vector<WebhookDelivery>> List(const std::string& job_id, int limit = 100);
+  Result<std::vector<WebhookAttempt>> Attempts(const std::string& delivery_id);
+  // When the next pending delivery is due, if any.
+  Result<std::optional<int64_t>> NextDueMs();
+
+  // The delay before attempt n+1 after n failed ones, before jitter.
+  int64_t BackoffMs(int attempts_made) const;
+
+ private:
+  Result<bool> Claim(const std::string& id, bool only_if_due, WebhookDelivery& out);
+  Status Send(const WebhookDelivery& d);  // POSTs a claimed delivery, records the attempt
+  Status Record(const WebhookDelivery& d, const PostOutcome& o, int64_t started_ms);
+
+  std::shared_ptr<ConnectionPool> pool_;
+  WebhookOptions options_;
+  const Clock& clock_;
+  PostFunction post_;
+};
+
+}  // namespace aiprod

@@ -1,0 +1,48 @@
+// Read-only queries over jobs that the HTTP service needs beyond the Store
+// interface: counts for metrics and limits, events after a cursor (for event
+// streams), recent failures and spend (alerts). Thread-safe.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/job.h"
+#include "store/pool.h"
+
+namespace aiprod {
+
+struct JobSpend {
+  std::string brand_id;
+  double usd = 0;  // sum of cost_estimate.usd
+  int64_t jobs = 0;
+};
+
+struct FailedJob {
+  std::string id, brand_id, state, error;
+  int64_t updated_at_ms = 0;
+};
+
+class JobQueries {
+ public:
+  explicit JobQueries(std::shared_ptr<ConnectionPool> pool) : pool_(std::move(pool)) {}
+
+  Result<std::map<std::string, int64_t>> CountByState();
+  // Jobs runnable now and not leased.
+  Result<int64_t> QueueDepth(int64_t now_ms);
+  // Unfinished jobs of a brand (not terminal, not parked for review), counted
+  // up to `cap` (the answer is min(count, cap)).
+  Result<int64_t> CountActiveForBrand(const std::string& brand_id, int64_t cap);
+  Result<std::vector<JobEvent>> EventsAfter(const std::string& job_id, int64_t after_id, int limit);
+  Result<std::vector<JobSpend>> SpendSince(int64_t since_ms);
+  Result<std::vector<FailedJob>> FailuresSince(int64_t since_ms, int limit);
+  // The state of a job, or nullopt if there is none (cheap: one column).
+  Result<std::optional<JobState>> StateOf(const std::string& job_id);
+
+ private:
+  std::shared_ptr<ConnectionPool> pool_;
+};
+
+}  // namespace aiprod
