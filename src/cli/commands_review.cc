@@ -30,9 +30,11 @@ int Review(GlobalOptions& g, const std::string& id) {
   if (!job) return ReportError(job.error(), g.json);
   const Json& m = job->production_manifest;
   if (m.is_null()) {
-    return ReportError({ErrorCode::kConflict, "job " + id + " has no manifest yet (it is " +
-                                                  std::string(StateName(job->state)) + ")"},
-                       g.json);
+    return ReportError(
+        {ErrorCode::kConflict,
+         "job " + id + " has no manifest yet (it is " + std::string(StateName(job->state)) + ")",
+         ""},
+        g.json);
   }
   if (g.json) {
     PrintJson({{"job_id", id},

@@ -176,7 +176,6 @@ Result<JobState> Runner::RunJob(const std::string& job_id, ProgressListener* lis
 }
 
 Result<std::optional<JobState>> Runner::RunNext(ProgressListener* listener) {
-  const Clock& clock = *services_.clock;
   ClaimRequest req = MakeClaim(std::nullopt);
   AIPROD_ASSIGN(auto lease, store_.Claim(req));
   if (!lease) return std::optional<JobState>();

@@ -41,7 +41,7 @@ std::string AuditHash(const std::string& prev_hash, const AuditEntry& e) {
 }
 
 Status AuditLog::Append(AuditEntry e) {
-  Slot slot{std::move(e)};
+  Slot slot{std::move(e), false, {}};
   std::unique_lock lock(mu_);
   pending_.push_back(&slot);
   while (!slot.done) {

@@ -39,7 +39,7 @@ struct ClaimRequest {
   std::string owner;  // "host:pid:nonce"
   int64_t now_ms = 0;
   int64_t ttl_ms = 30'000;
-  std::optional<std::string> job_id;  // claim this job only
+  std::optional<std::string> job_id = std::nullopt;  // claim this job only
   // Scheduling: a job gains one priority level per `aging_ms` of waiting (so
   // low priority never starves), and loses `brand_weight` levels per job of
   // its brand already running (so one brand cannot take every worker).

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <set>
 
 #include "core/files.h"
 #include "core/json.h"
@@ -287,6 +288,41 @@ TEST_F(CliTest, RejectFailsTheJobWithTheReason) {
   EXPECT_NE(job["error"].get<std::string>().find("off brand"), std::string::npos);
   EXPECT_NE(Aiprod({"approve", id, "--db", Db()}).exit_code, 0);
 }
+
+// Issue 4's bar: every reference brief plans, localizes into each language it
+// asks for and renders (draft size here, to keep the suite quick), QA passes
+// and the length honours the duration hint within 15%.
+class ReferenceBriefRun : public CliTest, public ::testing::WithParamInterface<const char*> {};
+
+TEST_P(ReferenceBriefRun, DeliversEveryLanguageAndAspect) {
+  std::string path = testing::ReferenceDir() + "/briefs/" + GetParam() + ".json";
+  auto brief = ReadJsonFile(path, "brief", 1 << 20);
+  ASSERT_TRUE(brief);
+  std::string out = dir_.File("out");
+  auto r = Aiprod({"run", path, "--draft", "--out", out, "--db", Db(), "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  auto j = Json::parse(r.out);
+  EXPECT_EQ(j["state"], "delivered");
+  std::set<std::pair<std::string, std::string>> want, got;
+  for (const auto& lang : (*brief)["target_langs"]) {
+    for (const auto& aspect : (*brief)["aspect_ratios"]) want.insert({lang, aspect});
+  }
+  double hint = (*brief)["duration_hint_s"];
+  for (const auto& a : j["artifacts"]) {
+    got.insert({a["lang"], a["aspect"]});
+    auto p = ProbeMedia(a["video"]);
+    ASSERT_TRUE(p) << p.error().ToString();
+    ASSERT_TRUE(p->video && p->audio);
+    EXPECT_NEAR(p->video->duration_s, hint, 0.15 * hint) << a.dump();
+  }
+  EXPECT_EQ(got, want);
+  auto qa = ReadJsonFile(out + "/qa.json", "qa", 1 << 20);
+  ASSERT_TRUE(qa);
+  EXPECT_EQ((*qa)["passed"], true) << qa->dump();
+}
+
+INSTANTIATE_TEST_SUITE_P(Briefs, ReferenceBriefRun,
+                         ::testing::Values("coffee-15s", "explainer-60s", "promo-fr"));
 
 }  // namespace
 }  // namespace aiprod
