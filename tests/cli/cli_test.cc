@@ -295,7 +295,7 @@ TEST_F(CliTest, RejectFailsTheJobWithTheReason) {
 class ReferenceBriefRun : public CliTest, public ::testing::WithParamInterface<const char*> {};
 
 TEST_P(ReferenceBriefRun, DeliversEveryLanguageAndAspect) {
-  std::string path = testing::ReferenceDir() + "/briefs/" + GetParam() + ".json";
+  std::string path = testing::SourceDir() + "/examples/briefs/" + GetParam() + ".json";
   auto brief = ReadJsonFile(path, "brief", 1 << 20);
   ASSERT_TRUE(brief);
   std::string out = dir_.File("out");
@@ -305,11 +305,13 @@ TEST_P(ReferenceBriefRun, DeliversEveryLanguageAndAspect) {
   EXPECT_EQ(j["state"], "delivered");
   std::set<std::pair<std::string, std::string>> want, got;
   for (const auto& lang : (*brief)["target_langs"]) {
-    for (const auto& aspect : (*brief)["aspect_ratios"]) want.insert({lang, aspect});
+    for (const auto& aspect : (*brief)["aspect_ratios"]) {
+      want.emplace(lang.get<std::string>(), aspect.get<std::string>());
+    }
   }
   double hint = (*brief)["duration_hint_s"];
   for (const auto& a : j["artifacts"]) {
-    got.insert({a["lang"], a["aspect"]});
+    got.emplace(a["lang"].get<std::string>(), a["aspect"].get<std::string>());
     auto p = ProbeMedia(a["video"]);
     ASSERT_TRUE(p) << p.error().ToString();
     ASSERT_TRUE(p->video && p->audio);
