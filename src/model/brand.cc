@@ -24,7 +24,8 @@ BrandKit DefaultBrandKit() { return BrandKit{}; }
 Result<BrandKit> BrandKitFromJson(const Json& j) {
   AIPROD_ASSIGN(auto r, ObjectReader::Open(j, ""));
   AIPROD_TRY(r.OnlyKeys({"brand_id", "name", "palette", "fonts", "logo", "safe_area_pct", "tone",
-                         "banned_words", "do_not_translate", "monthly_budget_usd"}));
+                         "banned_words", "banned_words_action", "do_not_translate",
+                         "monthly_budget_usd"}));
   BrandKit b;
   AIPROD_ASSIGN(b.brand_id, r.String("brand_id", 128));
   if (b.brand_id.empty()) return Invalid("brand_id", "must not be empty");
@@ -54,6 +55,11 @@ Result<BrandKit> BrandKitFromJson(const Json& j) {
   b.safe_area_pct = safe.value_or(b.safe_area_pct);
   AIPROD_ASSIGN(b.tone, Words(r, "tone"));
   AIPROD_ASSIGN(b.banned_words, Words(r, "banned_words"));
+  AIPROD_ASSIGN(auto action, r.OptString("banned_words_action", 16));
+  if (action && *action != "flag" && *action != "fail") {
+    return Invalid("banned_words_action", "must be \"flag\" or \"fail\"");
+  }
+  b.fail_on_banned = action && *action == "fail";
   AIPROD_ASSIGN(b.do_not_translate, Words(r, "do_not_translate"));
   AIPROD_ASSIGN(b.monthly_budget_usd, r.OptNumber("monthly_budget_usd", 0, 1e9));
   return b;
@@ -72,6 +78,7 @@ Json BrandKitToJson(const BrandKit& b) {
             {"safe_area_pct", b.safe_area_pct},
             {"tone", b.tone},
             {"banned_words", b.banned_words},
+            {"banned_words_action", b.fail_on_banned ? "fail" : "flag"},
             {"do_not_translate", b.do_not_translate}};
   if (b.monthly_budget_usd) j["monthly_budget_usd"] = *b.monthly_budget_usd;
   return j;

@@ -24,6 +24,9 @@ struct BrandKit {
   double safe_area_pct = 5;
   std::vector<std::string> tone;
   std::vector<std::string> banned_words;
+  // "banned_words_action": "flag" (default) records banned words found in the
+  // brief in the consistency markers; "fail" stops the job before render.
+  bool fail_on_banned = false;
   std::vector<std::string> do_not_translate;
   std::optional<double> monthly_budget_usd;
 };

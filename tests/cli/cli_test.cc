@@ -326,5 +326,33 @@ TEST_P(ReferenceBriefRun, DeliversEveryLanguageAndAspect) {
 INSTANTIATE_TEST_SUITE_P(Briefs, ReferenceBriefRun,
                          ::testing::Values("coffee-15s", "explainer-60s", "promo-fr"));
 
+// A brand's banned words are caught before render: flagged in the markers by
+// default, or the job fails naming them when the kit says "fail".
+TEST_F(CliTest, BannedWordsAreFlaggedOrFailTheJobPerBrand) {
+  std::string brief = WriteBrief("b.json", R"({"content": "A cheap trick. Order today.", )"
+                                           R"("preset": "announcement", "draft": true})");
+  auto kit = [&](const std::string& action) {
+    return WriteBrief("kit-" + action + ".json",
+                      R"({"brand_id": "strict", "banned_words": ["cheap"], )"
+                      R"("banned_words_action": ")" +
+                          action + R"("})");
+  };
+  auto failed = Aiprod(
+      {"run", brief, "--brand", kit("fail"), "--out", dir_.File("out1"), "--db", Db(), "--json"});
+  EXPECT_EQ(failed.exit_code, 1) << failed.err;
+  auto f = Json::parse(failed.out);
+  EXPECT_EQ(f["state"], "failed");
+  auto job = Json::parse(Aiprod({"jobs", "show", f["job_id"], "--db", Db(), "--json"}).out);
+  EXPECT_NE(job["error"].get<std::string>().find("cheap"), std::string::npos) << job.dump();
+  EXPECT_TRUE(job["render_result"].is_null());
+
+  auto flagged = Aiprod(
+      {"run", brief, "--brand", kit("flag"), "--out", dir_.File("out2"), "--db", Db(), "--json"});
+  ASSERT_EQ(flagged.exit_code, 0) << flagged.err;
+  std::string id = Json::parse(flagged.out)["job_id"];
+  job = Json::parse(Aiprod({"jobs", "show", id, "--db", Db(), "--json"}).out);
+  EXPECT_EQ(job["consistency_markers"]["banned_words"], Json::array({"cheap"}));
+}
+
 }  // namespace
 }  // namespace aiprod

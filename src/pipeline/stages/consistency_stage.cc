@@ -25,8 +25,16 @@ class ConsistencyStage final : public Stage {
       variants.push_back(applied.markers);
       for (const auto& w : applied.banned_found) banned.push_back(w);
     }
-    if (!banned.empty()) ctx.log.Warn("banned words in the brief", {{"words", banned}});
-    Json markers = {{"brand_id", kit->brand_id}, {"variants", variants}};
+    if (!banned.empty()) {
+      ctx.log.Warn("banned words in the brief", {{"words", banned}});
+      if (kit->fail_on_banned) {
+        return StageOutcome::FromError(
+            {ErrorCode::kInvalidInput,
+             "brand " + kit->brand_id + " bans words found in the brief: " + banned.dump(),
+             "content"});
+      }
+    }
+    Json markers = {{"brand_id", kit->brand_id}, {"variants", variants}, {"banned_words", banned}};
     if (!note.empty()) markers["note"] = note;
     Json j = ProductionManifestToJson(*pm);
     JobPatch patch;
