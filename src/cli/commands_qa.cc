@@ -25,9 +25,7 @@ Result<Manifest> LoadVariant(const Config& config, const std::string& path,
                              const std::string& lang) {
   AIPROD_ASSIGN(Json json,
                 ReadJsonFile(path, "manifest", static_cast<size_t>(config.limits.max_input_bytes)));
-  ManifestLimits limits;
-  limits.max_scenes = static_cast<size_t>(config.limits.max_scenes);
-  limits.max_total_s = config.render.max_duration_s;
+  ManifestLimits limits = ManifestLimitsFor(config);
   if (!json.contains("variants")) return ManifestFromJson(json, limits);
   AIPROD_ASSIGN(ProductionManifest pm, ProductionManifestFromJson(json, limits));
   const Manifest* m = lang.empty() ? &pm.variants.front() : pm.Find(lang);

@@ -28,9 +28,7 @@ int Render(GlobalOptions& g, const RenderArgs& a) {
   auto json =
       ReadJsonFile(manifest_path, "manifest", static_cast<size_t>(config.limits.max_input_bytes));
   if (!json) return ReportError(json.error(), g.json);
-  ManifestLimits limits;
-  limits.max_scenes = static_cast<size_t>(config.limits.max_scenes);
-  limits.max_total_s = config.render.max_duration_s;
+  ManifestLimits limits = ManifestLimitsFor(config);
   // Accept a single-language manifest or a job's production manifest.
   Result<Manifest> manifest = Fail(ErrorCode::kInvalidInput, "");
   if (json->contains("variants")) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/config.h"
 #include "model/manifest_fields.h"
 
 namespace aiprod {
@@ -410,6 +411,13 @@ Json ProductionManifestToJson(const ProductionManifest& p) {
   Json variants = Json::array();
   for (const auto& v : p.variants) variants.push_back(ManifestToJson(v));
   return {{"revision", p.revision}, {"variants", variants}};
+}
+
+ManifestLimits ManifestLimitsFor(const Config& config) {
+  ManifestLimits l;
+  l.max_scenes = static_cast<size_t>(config.limits.max_scenes);
+  l.max_total_s = config.render.max_duration_s;
+  return l;
 }
 
 }  // namespace aiprod

@@ -30,6 +30,10 @@ struct ManifestLimits {
   size_t max_text_chars = 2000;
 };
 
+struct Config;
+// The limits the configuration sets (limits.max_scenes, render.max_duration_s).
+ManifestLimits ManifestLimitsFor(const Config& config);
+
 struct Canvas {
   int width = 1920;
   int height = 1080;

@@ -24,13 +24,6 @@ Status RejectJob(Store& store, const std::string& job_id, const std::string& by,
   return store.Apply(job_id, nullptr, t, now_ms);
 }
 
-ManifestLimits ManifestLimitsFor(const Config& config) {
-  ManifestLimits l;
-  l.max_scenes = static_cast<size_t>(config.limits.max_scenes);
-  l.max_total_s = config.render.max_duration_s;
-  return l;
-}
-
 int64_t ManifestRevision(const Json& m) {
   if (!m.is_object() || !m.contains("revision") || !m["revision"].is_number_integer()) return 0;
   return m["revision"].get<int64_t>();

@@ -5,7 +5,6 @@
 #include <optional>
 #include <string>
 
-#include "core/config.h"
 #include "core/error.h"
 #include "core/json.h"
 #include "model/manifest.h"
@@ -22,9 +21,6 @@ Status ApproveJob(Store& store, const std::string& job_id, const std::string& by
 // "rejected: <reason>" as its error and a "rejected" event.
 Status RejectJob(Store& store, const std::string& job_id, const std::string& by,
                  const std::string& reason, int64_t now_ms);
-
-// The manifest limits the configuration sets (scenes, total duration).
-ManifestLimits ManifestLimitsFor(const Config& config);
 
 // The `revision` of a stored production manifest (0 when there is none).
 int64_t ManifestRevision(const Json& manifest);

@@ -4,24 +4,18 @@
 
 namespace aiprod::qa {
 
-std::string AvErrorText(int err) {
-  char buf[AV_ERROR_MAX_STRING_SIZE] = {};
-  av_strerror(err, buf, sizeof buf);
-  return buf;
-}
-
-Result<InputPtr> OpenInput(const std::string& path) {
+Result<av::InputFormatPtr> OpenInput(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {
     return Fail(ErrorCode::kNotFound, "no such file: " + path);
   }
   AVFormatContext* raw = nullptr;
   int err = avformat_open_input(&raw, path.c_str(), nullptr, nullptr);
-  if (err < 0) return Invalid("path", "cannot open " + path + " as media: " + AvErrorText(err));
-  InputPtr fmt(raw);
+  if (err < 0) return Invalid("path", "cannot open " + path + " as media: " + av::ErrorText(err));
+  av::InputFormatPtr fmt(raw);
   err = avformat_find_stream_info(fmt.get(), nullptr);
   if (err < 0)
-    return Invalid("path", "cannot read the streams of " + path + ": " + AvErrorText(err));
+    return Invalid("path", "cannot read the streams of " + path + ": " + av::ErrorText(err));
   return fmt;
 }
 
@@ -38,11 +32,11 @@ Result<Decoder> OpenDecoder(AVFormatContext* fmt, AVMediaType type) {
   if (!d.ctx) return Fail(ErrorCode::kInternal, "out of memory");
   int err = avcodec_parameters_to_context(d.ctx.get(), fmt->streams[index]->codecpar);
   if (err < 0)
-    return Fail(ErrorCode::kInternal, "avcodec_parameters_to_context: " + AvErrorText(err));
+    return Fail(ErrorCode::kInternal, "avcodec_parameters_to_context: " + av::ErrorText(err));
   d.ctx->pkt_timebase = fmt->streams[index]->time_base;
   d.ctx->thread_count = 0;  // decoding speed only; output does not depend on it
   err = avcodec_open2(d.ctx.get(), codec, nullptr);
-  if (err < 0) return Invalid("path", "cannot open the decoder: " + AvErrorText(err));
+  if (err < 0) return Invalid("path", "cannot open the decoder: " + av::ErrorText(err));
   d.stream = index;
   return d;
 }
@@ -55,7 +49,7 @@ Result<bool> Receive(size_t i, Decoder& d, AVFrame* frame,
   for (;;) {
     int err = avcodec_receive_frame(d.ctx.get(), frame);
     if (err == AVERROR(EAGAIN) || err == AVERROR_EOF) return true;
-    if (err < 0) return Invalid("path", "decoding failed: " + AvErrorText(err));
+    if (err < 0) return Invalid("path", "decoding failed: " + av::ErrorText(err));
     bool go_on = on_frame(i, frame);
     av_frame_unref(frame);
     if (!go_on) return false;
@@ -66,20 +60,20 @@ Result<bool> Receive(size_t i, Decoder& d, AVFrame* frame,
 
 Status DecodeStreams(AVFormatContext* fmt, std::span<Decoder* const> decoders,
                      const std::function<bool(size_t, const AVFrame*)>& on_frame) {
-  PacketPtr pkt(av_packet_alloc());
-  FramePtr frame(av_frame_alloc());
+  av::PacketPtr pkt(av_packet_alloc());
+  av::FramePtr frame(av_frame_alloc());
   if (!pkt || !frame) return Fail(ErrorCode::kInternal, "out of memory");
   for (;;) {
     int err = av_read_frame(fmt, pkt.get());
     if (err == AVERROR_EOF) break;
-    if (err < 0) return Invalid("path", "reading failed: " + AvErrorText(err));
+    if (err < 0) return Invalid("path", "reading failed: " + av::ErrorText(err));
     for (size_t i = 0; i < decoders.size(); ++i) {
       Decoder& d = *decoders[i];
       if (d.stream != pkt->stream_index) continue;
       err = avcodec_send_packet(d.ctx.get(), pkt.get());
       if (err < 0 && err != AVERROR(EAGAIN)) {
         av_packet_unref(pkt.get());
-        return Invalid("path", "decoding failed: " + AvErrorText(err));
+        return Invalid("path", "decoding failed: " + av::ErrorText(err));
       }
       auto more = Receive(i, d, frame.get(), on_frame);
       if (!more || !*more) {
@@ -100,7 +94,7 @@ Status DecodeStreams(AVFormatContext* fmt, std::span<Decoder* const> decoders,
   return {};
 }
 
-Result<RgbImage> FrameToRgb(const AVFrame* f, SwsPtr& cache) {
+Result<RgbImage> FrameToRgb(const AVFrame* f, av::SwsPtr& cache) {
   const auto src = static_cast<AVPixelFormat>(f->format);
   SwsContext* ctx = sws_getCachedContext(
       cache.release(), f->width, f->height, src, f->width, f->height, AV_PIX_FMT_RGB24,

@@ -1,5 +1,5 @@
-// Decoding helpers shared by the QA probes: owning handles for FFmpeg input
-// objects and a loop that decodes chosen streams of a file.
+// Decoding helpers shared by the QA probes: opening a file and its decoders
+// and a loop that decodes chosen streams of it (handles: media/av_handles.h).
 // Not thread-safe per object; separate objects may be used concurrently.
 #pragma once
 
@@ -16,41 +16,19 @@ extern "C" {
 #include <string>
 
 #include "core/error.h"
+#include "media/av_handles.h"
 #include "qa/probe.h"
 
 namespace aiprod::qa {
 
-struct InputDeleter {
-  void operator()(AVFormatContext* f) const { avformat_close_input(&f); }
-};
-struct CodecDeleter {
-  void operator()(AVCodecContext* c) const { avcodec_free_context(&c); }
-};
-struct FrameDeleter {
-  void operator()(AVFrame* f) const { av_frame_free(&f); }
-};
-struct PacketDeleter {
-  void operator()(AVPacket* p) const { av_packet_free(&p); }
-};
-struct SwsDeleter {
-  void operator()(SwsContext* s) const { sws_freeContext(s); }
-};
-using InputPtr = std::unique_ptr<AVFormatContext, InputDeleter>;
-using CodecPtr = std::unique_ptr<AVCodecContext, CodecDeleter>;
-using FramePtr = std::unique_ptr<AVFrame, FrameDeleter>;
-using PacketPtr = std::unique_ptr<AVPacket, PacketDeleter>;
-using SwsPtr = std::unique_ptr<SwsContext, SwsDeleter>;
-
-std::string AvErrorText(int err);
-
 // Opens `path` and reads its stream information. kNotFound when the file
 // does not exist, kInvalidInput when libavformat cannot read it.
-Result<InputPtr> OpenInput(const std::string& path);
+Result<av::InputFormatPtr> OpenInput(const std::string& path);
 
 // A decoder for the best stream of `type`; stream == -1 when there is none.
 struct Decoder {
   int stream = -1;
-  CodecPtr ctx;
+  av::CodecContextPtr ctx;
 };
 Result<Decoder> OpenDecoder(AVFormatContext* fmt, AVMediaType type);
 
@@ -61,6 +39,6 @@ Status DecodeStreams(AVFormatContext* fmt, std::span<Decoder* const> decoders,
 
 // Converts a decoded picture to full-range RGB with its colour matrix.
 // `cache` keeps the conversion context between calls with the same geometry.
-Result<RgbImage> FrameToRgb(const AVFrame* frame, SwsPtr& cache);
+Result<RgbImage> FrameToRgb(const AVFrame* frame, av::SwsPtr& cache);
 
 }  // namespace aiprod::qa

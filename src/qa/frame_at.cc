@@ -10,7 +10,7 @@ namespace {
 
 // Decodes from the current position; keeps the last frame at or before
 // `target`. `past` is set when a frame after the target was seen.
-Status Scan(AVFormatContext* fmt, qa::Decoder& video, int64_t target, qa::FramePtr& kept,
+Status Scan(AVFormatContext* fmt, qa::Decoder& video, int64_t target, av::FramePtr& kept,
             bool& past, bool& any) {
   qa::Decoder* decoders[] = {&video};
   return qa::DecodeStreams(fmt, decoders, [&](size_t, const AVFrame* f) {
@@ -30,7 +30,7 @@ Status Scan(AVFormatContext* fmt, qa::Decoder& video, int64_t target, qa::FrameP
 
 Result<RgbImage> DecodeFrameAt(const std::string& path, double t_s) {
   if (!std::isfinite(t_s) || t_s < 0) return Invalid("t_s", "must be a time within the video");
-  AIPROD_ASSIGN(qa::InputPtr fmt, qa::OpenInput(path));
+  AIPROD_ASSIGN(av::InputFormatPtr fmt, qa::OpenInput(path));
   AIPROD_ASSIGN(qa::Decoder video, qa::OpenDecoder(fmt.get(), AVMEDIA_TYPE_VIDEO));
   if (video.stream < 0) return Invalid("path", path + " has no video stream");
   const AVStream* st = fmt->streams[video.stream];
@@ -38,7 +38,7 @@ Result<RgbImage> DecodeFrameAt(const std::string& path, double t_s) {
   // A thousandth of a tick forgives rounding in t_s = n / fps.
   const auto target = static_cast<int64_t>(std::floor(t_s / tb + 1e-3));
 
-  qa::FramePtr kept(av_frame_alloc());
+  av::FramePtr kept(av_frame_alloc());
   if (!kept) return Fail(ErrorCode::kInternal, "out of memory");
   bool past = false, any = false;
   if (av_seek_frame(fmt.get(), video.stream, target, AVSEEK_FLAG_BACKWARD) >= 0) {
@@ -56,7 +56,7 @@ Result<RgbImage> DecodeFrameAt(const std::string& path, double t_s) {
     int64_t end = kept->best_effort_timestamp + std::max<int64_t>(kept->pkt_duration, 1);
     if (target >= end) return Invalid("t_s", "is after the end of the video");
   }
-  qa::SwsPtr sws;
+  av::SwsPtr sws;
   return qa::FrameToRgb(kept.get(), sws);
 }
 

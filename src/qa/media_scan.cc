@@ -183,10 +183,10 @@ class FrameGrabber {
   double tb_;
   std::vector<Target> targets_;
   size_t next_ = 0;
-  qa::FramePtr kept_;
+  av::FramePtr kept_;
   double kept_t_ = 0, kept_end_ = 0;
   std::optional<RgbImage> converted_;
-  qa::SwsPtr sws_;
+  av::SwsPtr sws_;
 };
 
 void NoteError(ScanIntegrity& in, const std::string& what) {
@@ -204,7 +204,7 @@ bool ScanIntegrity::Intact() const {
 Result<MediaScan> ScanMedia(const std::string& path, const ScanOptions& options,
                             const FrameSink& on_frame, const AudioSink& on_audio) {
   if (!(options.rms_window_s > 0)) return Invalid("rms_window_s", "must be positive");
-  AIPROD_ASSIGN(qa::InputPtr fmt, qa::OpenInput(path));
+  AIPROD_ASSIGN(av::InputFormatPtr fmt, qa::OpenInput(path));
   MediaScan scan;
   MediaProbe& probe = scan.probe;
   ScanIntegrity& integrity = scan.integrity;
@@ -245,8 +245,8 @@ Result<MediaScan> ScanMedia(const std::string& path, const ScanOptions& options,
                        av_q2d(video_tb));
   Span decoded, packets;
   std::vector<float> chunk;
-  qa::PacketPtr pkt(av_packet_alloc());
-  qa::FramePtr frame(av_frame_alloc());
+  av::PacketPtr pkt(av_packet_alloc());
+  av::FramePtr frame(av_frame_alloc());
   if (!pkt || !frame) return Fail(ErrorCode::kInternal, "out of memory");
 
   auto on_video = [&](const AVFrame* f) -> Status {
@@ -273,7 +273,7 @@ Result<MediaScan> ScanMedia(const std::string& path, const ScanOptions& options,
       int err = avcodec_receive_frame(d.ctx.get(), frame.get());
       if (err == AVERROR(EAGAIN) || err == AVERROR_EOF) return {};
       if (err < 0) {
-        NoteError(integrity, "decoding failed: " + qa::AvErrorText(err));
+        NoteError(integrity, "decoding failed: " + av::ErrorText(err));
         return {};
       }
       Status st;
@@ -293,7 +293,7 @@ Result<MediaScan> ScanMedia(const std::string& path, const ScanOptions& options,
     if (err < 0) {
       integrity.read_error = true;
       if (integrity.first_error.empty()) {
-        integrity.first_error = "reading failed: " + qa::AvErrorText(err);
+        integrity.first_error = "reading failed: " + av::ErrorText(err);
       }
       break;
     }
@@ -307,7 +307,7 @@ Result<MediaScan> ScanMedia(const std::string& path, const ScanOptions& options,
     if (d != nullptr) {
       err = avcodec_send_packet(d->ctx.get(), pkt.get());
       if (err < 0 && err != AVERROR(EAGAIN)) {
-        NoteError(integrity, "decoding failed: " + qa::AvErrorText(err));
+        NoteError(integrity, "decoding failed: " + av::ErrorText(err));
       }
       av_packet_unref(pkt.get());
       AIPROD_TRY(drain(*d));

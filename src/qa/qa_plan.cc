@@ -4,46 +4,13 @@
 #include <cmath>
 #include <sstream>
 
+#include "model/animation.h"
 #include "model/language.h"
 
 namespace aiprod {
 namespace {
 
 using Prop = Animation::Property;
-
-// Mirrors the renderer's AnimatedValue (render/timeline.h), which QA does not link.
-double EaseValue(Easing e, double u) {
-  u = std::clamp(u, 0.0, 1.0);
-  switch (e) {
-    case Easing::kLinear:
-      return u;
-    case Easing::kEaseIn:
-      return u * u;
-    case Easing::kEaseOut:
-      return 1 - (1 - u) * (1 - u);
-    case Easing::kEaseInOut:
-      return u < 0.5 ? 2 * u * u : 1 - 2 * (1 - u) * (1 - u);
-  }
-  return u;
-}
-
-double ValueAt(const std::vector<Animation>& animations, Prop property, double base, double t,
-               double scene_s) {
-  double value = base;
-  const Animation* earliest = nullptr;
-  bool started = false;
-  for (const Animation& a : animations) {
-    if (a.property != property) continue;
-    if (earliest == nullptr || a.start_s < earliest->start_s) earliest = &a;
-    if (t < a.start_s) continue;
-    started = true;
-    double end = a.end_s.value_or(scene_s);
-    double u = end > a.start_s ? (t - a.start_s) / (end - a.start_s) : 1.0;
-    value = a.from + (a.to - a.from) * EaseValue(a.easing, u);
-  }
-  if (!started && earliest != nullptr) value = earliest->from;
-  return value;
-}
 
 double LumaOf(Color c) { return 0.2126 * c.r + 0.7152 * c.g + 0.0722 * c.b; }
 
@@ -196,14 +163,14 @@ QaPlan PlanQa(const Manifest& m, int width, int height, const QaSettings& settin
     double dark_share = (1 - cover) + cover * BackgroundDarkFraction(s.background, dark);
     std::optional<Color> text_colour;
     for (const auto& l : s.layers) {
-      const double opacity = ValueAt(l.animations, Prop::kOpacity, 1, local, s.duration_s);
+      const double opacity = AnimatedValue(l.animations, Prop::kOpacity, 1, local, s.duration_s);
       if (l.kind == Layer::Kind::kRect && opacity >= 0.5 && LumaOf(l.rect.color) <= dark) {
         dark_share += cover * l.rect.box.w * l.rect.box.h /
                       (static_cast<double>(m.canvas.width) * m.canvas.height);
       }
       if (l.kind != Layer::Kind::kText || !LayerHasContent(l, m.canvas)) continue;
-      const double reveal = ValueAt(l.animations, Prop::kReveal, 1, local, s.duration_s);
-      const double scale = ValueAt(l.animations, Prop::kScale, 1, local, s.duration_s);
+      const double reveal = AnimatedValue(l.animations, Prop::kReveal, 1, local, s.duration_s);
+      const double scale = AnimatedValue(l.animations, Prop::kScale, 1, local, s.duration_s);
       if (opacity < 0.9 || reveal < 0.999 || std::abs(scale - 1) > 0.25) continue;
       sp.texts.push_back(l.text.text);
       if (!text_colour) text_colour = l.text.color;
@@ -246,8 +213,8 @@ QaPlan PlanQa(const Manifest& m, int width, int height, const QaSettings& settin
         double from = std::max(sp.start_s + a0, clean_from) + frame;
         double to = std::min(sp.start_s + a1, clean_to) - frame;
         if (to - from < 2 * frame) continue;
-        double o0 = ValueAt(l.animations, Prop::kOpacity, 1, from - sp.start_s, s.duration_s);
-        double o1 = ValueAt(l.animations, Prop::kOpacity, 1, to - sp.start_s, s.duration_s);
+        double o0 = AnimatedValue(l.animations, Prop::kOpacity, 1, from - sp.start_s, s.duration_s);
+        double o1 = AnimatedValue(l.animations, Prop::kOpacity, 1, to - sp.start_s, s.duration_s);
         if (std::max(o0, o1) < 0.1) continue;
         plan.motion.push_back(
             {from, to, "scene " + std::to_string(i) + " animates layer " + std::to_string(li)});

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "render/av_handles.h"
+#include "media/av_handles.h"
 #include "render/speech.h"
 
 namespace aiprod {

@@ -213,6 +213,17 @@ Status PreparedScene::BuildVideoOverlay(std::vector<uint32_t>& full) {
   return {};
 }
 
+PixelRect PreparedScene::PlaceAnimated(double t, std::vector<LayerPlacement>& placed) const {
+  const CanvasMapping& m = *map_;
+  placed.assign(plan_->layers.size(), LayerPlacement{});
+  PixelRect dirty;
+  for (size_t j = plan_->baked; j < plan_->layers.size(); ++j) {
+    placed[j] = PlaceLayer(plan_->layers[j], &rasters_[j], m, t, plan_->scene->duration_s);
+    dirty = dirty.Union(placed[j].bounds);
+  }
+  return dirty.Intersect(m.Canvas()).AlignedToEven().Intersect(region_);
+}
+
 Status PreparedScene::DrawAnimated(DrawScratch& scratch, const PixelRect& dirty,
                                    const std::vector<LayerPlacement>& placed) const {
   const int dw = dirty.Width(), dh = dirty.Height();
@@ -241,14 +252,8 @@ Status PreparedScene::Draw(const Yuv420Planes& out, DrawScratch& scratch, int64_
   CopyYuv420(base_.view(), out, m.out_width, m.out_height);
   if (region_.Empty()) return {};
   const double t = static_cast<double>(k) / plan_->fps;
-  const double dur = plan_->scene->duration_s;
-  std::vector<LayerPlacement> placed(plan_->layers.size());
-  PixelRect dirty;
-  for (size_t j = plan_->baked; j < plan_->layers.size(); ++j) {
-    placed[j] = PlaceLayer(plan_->layers[j], &rasters_[j], m, t, dur);
-    dirty = dirty.Union(placed[j].bounds);
-  }
-  dirty = dirty.Intersect(m.Canvas()).AlignedToEven().Intersect(region_);
+  std::vector<LayerPlacement> placed;
+  const PixelRect dirty = PlaceAnimated(t, placed);
   if (dirty.Empty()) return {};
 
   const int dw = dirty.Width(), dh = dirty.Height();
@@ -297,14 +302,8 @@ Status PreparedScene::DrawVideoFrame(const Yuv420Planes& out, DrawScratch& scrat
                         Offset(out, overlay_rect_.x0, overlay_rect_.y0));
   }
   if (region_.Empty()) return {};
-  const double dur = plan_->scene->duration_s;
-  std::vector<LayerPlacement> placed(plan_->layers.size());
-  PixelRect dirty;
-  for (size_t j = plan_->baked; j < plan_->layers.size(); ++j) {
-    placed[j] = PlaceLayer(plan_->layers[j], &rasters_[j], m, t, dur);
-    dirty = dirty.Union(placed[j].bounds);
-  }
-  dirty = dirty.Intersect(m.Canvas()).AlignedToEven().Intersect(region_);
+  std::vector<LayerPlacement> placed;
+  const PixelRect dirty = PlaceAnimated(t, placed);
   if (dirty.Empty()) return {};
   scratch.argb.assign(static_cast<size_t>(dirty.Width()) * dirty.Height(), 0u);
   AIPROD_TRY(DrawAnimated(scratch, dirty, placed));

@@ -63,6 +63,9 @@ class PreparedScene {
   Status BuildVideoOverlay(std::vector<uint32_t>& full);
   // Places and draws the animated layers at time t into `argb` (the
   // rectangle `dirty`, rows of dirty.Width()).
+  // Places the animated (unbaked) layers at time `t`; returns the even-aligned
+  // part of the animated region they cover this frame.
+  PixelRect PlaceAnimated(double t, std::vector<LayerPlacement>& placed) const;
   Status DrawAnimated(DrawScratch& scratch, const PixelRect& dirty,
                       const std::vector<LayerPlacement>& placed) const;
   Status DrawVideoFrame(const Yuv420Planes& out, DrawScratch& scratch, int64_t k) const;

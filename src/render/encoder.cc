@@ -114,11 +114,7 @@ Status SegmentWriter::Finish() {
   int err = avcodec_send_frame(video_.get(), nullptr);
   if (err < 0) return av::AvFail("flushing libx264", err);
   AIPROD_TRY(Drain());
-  err = av_write_trailer(fmt_.get());
-  if (err < 0) return Fail(ErrorCode::kIo, "finishing a segment: " + av::ErrorText(err));
-  err = avio_closep(&fmt_->pb);
-  if (err < 0) return Fail(ErrorCode::kIo, "closing a segment: " + av::ErrorText(err));
-  return {};
+  return av::FinishOutput(fmt_.get(), "a segment");
 }
 
 }  // namespace aiprod

@@ -13,7 +13,7 @@
 #include <string>
 
 #include "core/error.h"
-#include "render/av_handles.h"
+#include "media/av_handles.h"
 
 namespace aiprod {
 

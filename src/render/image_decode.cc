@@ -7,7 +7,7 @@ extern "C" {
 
 #include <algorithm>
 
-#include "render/av_handles.h"
+#include "media/av_handles.h"
 #include "render/cairo_handles.h"
 
 namespace aiprod {

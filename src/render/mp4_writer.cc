@@ -123,11 +123,7 @@ Status Mp4Writer::Finish() {
   int err = avcodec_send_frame(audio_.get(), nullptr);
   if (err < 0) return av::AvFail("flushing the AAC encoder", err);
   AIPROD_TRY(DrainAudio());
-  err = av_write_trailer(fmt_.get());
-  if (err < 0) return Fail(ErrorCode::kIo, "finishing the video file: " + av::ErrorText(err));
-  err = avio_closep(&fmt_->pb);
-  if (err < 0) return Fail(ErrorCode::kIo, "closing the video file: " + av::ErrorText(err));
-  return {};
+  return av::FinishOutput(fmt_.get(), "the video file");
 }
 
 }  // namespace aiprod

@@ -7,7 +7,7 @@ extern "C" {
 #include <algorithm>
 #include <cmath>
 
-#include "render/av_handles.h"
+#include "media/av_handles.h"
 #include "render/frame_pipeline.h"
 #include "render/scene_cache.h"
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "render/av_handles.h"
+#include "media/av_handles.h"
 #include "render/mp4_writer.h"
 #include "render/speech.h"
 

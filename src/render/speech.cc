@@ -8,7 +8,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "render/av_handles.h"
+#include "media/av_handles.h"
 #include "render/speech_helper.h"
 
 namespace aiprod {

@@ -16,9 +16,9 @@
 #include <string>
 
 #include "core/error.h"
+#include "media/av_handles.h"
 #include "model/color.h"
 #include "model/manifest.h"
-#include "render/av_handles.h"
 #include "render/geometry.h"
 #include "render/pixel_convert.h"
 

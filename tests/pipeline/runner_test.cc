@@ -6,34 +6,13 @@
 
 #include <map>
 
-#include "core/ids.h"
-#include "testing/temp_dir.h"
+#include "testing/pipeline_fixture.h"
 
 namespace aiprod {
 namespace {
 
-using Behaviour = std::function<StageOutcome(const StageContext&, int call)>;
-
-// A stage whose outcome the test scripts; counts its runs.
-class ScriptedStage final : public Stage {
- public:
-  ScriptedStage(std::string name, JobState state, std::map<std::string, int>& calls,
-                Behaviour behaviour)
-      : name_(std::move(name)), state_(state), calls_(calls), behaviour_(std::move(behaviour)) {}
-  std::string_view Name() const override { return name_; }
-  JobState State() const override { return state_; }
-  StageOutcome Run(const StageContext& ctx) const override {
-    int call = ++calls_[name_];
-    if (behaviour_) return behaviour_(ctx, call);
-    return StageOutcome::Done({{"stage", name_}, {"call", call}});
-  }
-
- private:
-  std::string name_;
-  JobState state_;
-  std::map<std::string, int>& calls_;
-  Behaviour behaviour_;
-};
+using testing::Behaviour;
+using testing::ScriptedStage;
 
 constexpr std::pair<const char*, JobState> kStages[] = {
     {"plan", JobState::kPlanning},
@@ -45,38 +24,14 @@ constexpr std::pair<const char*, JobState> kStages[] = {
     {"qa", JobState::kQa},
     {"deliver", JobState::kDelivering}};
 
-class RunnerTest : public ::testing::Test {
+class RunnerTest : public testing::PipelineTest {
  protected:
-  void SetUp() override {
-    config_.data_dir = dir_.path();
-    config_.queue.backoff_base_s = 0;
-    config_.queue.heartbeat_s = 0.05;
-    auto s = OpenStore(dir_.File("aiprod.db"));
-    ASSERT_TRUE(s);
-    store_ = std::move(*s);
-    ASSERT_TRUE(store_->Migrate());
-    services_.config = &config_;
-    services_.clock = &clock_;
-    services_.store = store_.get();
-  }
-
   std::unique_ptr<Runner> MakeRunner(std::map<std::string, Behaviour> behaviours = {}) {
     std::vector<std::unique_ptr<Stage>> stages;
     for (auto [name, state] : kStages) {
       stages.push_back(std::make_unique<ScriptedStage>(name, state, calls_, behaviours[name]));
     }
     return std::make_unique<Runner>(*store_, services_, std::move(stages));
-  }
-
-  std::string NewJobId(int max_attempts = 3) {
-    NewJob nj;
-    nj.id = NewUuidV7(clock_);
-    nj.brief.content = "Hello.";
-    nj.max_attempts = max_attempts;
-    nj.now_ms = clock_.NowMs();
-    auto j = store_->CreateJob(nj);
-    EXPECT_TRUE(j);
-    return j->id;
   }
 
   int Events(const std::string& id, const std::string& type, const std::string& stage = "") {
@@ -87,13 +42,6 @@ class RunnerTest : public ::testing::Test {
     }
     return n;
   }
-
-  testing::TempDir dir_;
-  Config config_;
-  SystemClock clock_;
-  std::unique_ptr<Store> store_;
-  PipelineServices services_;
-  std::map<std::string, int> calls_;
 };
 
 TEST_F(RunnerTest, RunsEveryStageOnceAndDelivers) {

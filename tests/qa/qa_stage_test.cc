@@ -6,49 +6,23 @@
 #include <filesystem>
 #include <map>
 
-#include "core/ids.h"
 #include "pipeline/runner.h"
 #include "pipeline/stages/stages.h"
 #include "qa_fixtures.h"
 #include "render/renderer.h"
-#include "testing/temp_dir.h"
+#include "testing/pipeline_fixture.h"
 
 namespace aiprod {
 namespace {
 
 namespace fs = std::filesystem;
 
-using Script = std::function<StageOutcome(int call)>;
+using testing::ScriptedStage;
 
-class ScriptedStage final : public Stage {
- public:
-  ScriptedStage(std::string name, JobState state, Script script)
-      : name_(std::move(name)), state_(state), script_(std::move(script)) {}
-  std::string_view Name() const override { return name_; }
-  JobState State() const override { return state_; }
-  StageOutcome Run(const StageContext&) const override { return script_(++calls_); }
-  int calls() const { return calls_; }
-
- private:
-  std::string name_;
-  JobState state_;
-  Script script_;
-  mutable int calls_ = 0;
-};
-
-class QaStageTest : public ::testing::Test {
+class QaStageTest : public testing::PipelineTest {
  protected:
   void SetUp() override {
-    config_.data_dir = dir_.path();
-    config_.queue.backoff_base_s = 0;
-    config_.queue.heartbeat_s = 0.05;
-    auto s = OpenStore(dir_.File("aiprod.db"));
-    ASSERT_TRUE(s);
-    store_ = std::move(*s);
-    ASSERT_TRUE(store_->Migrate());
-    services_.config = &config_;
-    services_.clock = &clock_;
-    services_.store = store_.get();
+    testing::PipelineTest::SetUp();
     promised_ = testing::PromisedManifest();
     good_ = dir_.File("good.mp4");
     auto r = RenderVideo(promised_, testing::TestRenderSettings(), good_);
@@ -64,53 +38,42 @@ class QaStageTest : public ::testing::Test {
     pm.variants = {promised_};
     Json manifest = ProductionManifestToJson(pm);
     std::vector<std::unique_ptr<Stage>> stages;
-    stages.push_back(std::make_unique<ScriptedStage>("plan", JobState::kPlanning, [=](int) {
-      JobPatch p;
-      p.production_manifest = manifest;
-      return StageOutcome::Done(Json::object(), p);
-    }));
-    auto render = std::make_unique<ScriptedStage>("render", JobState::kRendering, [=](int call) {
-      const std::string& video = renders[std::min<size_t>(call - 1, renders.size() - 1)];
-      Json result = {{"renditions",
-                      {{{"lang", "en"},
-                        {"aspect", "16:9"},
-                        {"video", video},
-                        {"width", 640},
-                        {"height", 360},
-                        {"duration_s", 3.6}}}}};
-      JobPatch p;
-      p.render_result = result;
-      return StageOutcome::Done(result, p);
-    });
-    const ScriptedStage* render_stage = render.get();
-    stages.push_back(std::move(render));
-    stages.push_back(MakeQaStage());
+    stages.push_back(std::make_unique<ScriptedStage>("plan", JobState::kPlanning, calls_,
+                                                     [=](const StageContext&, int) {
+                                                       JobPatch p;
+                                                       p.production_manifest = manifest;
+                                                       return StageOutcome::Done(Json::object(), p);
+                                                     }));
     stages.push_back(std::make_unique<ScriptedStage>(
-        "deliver", JobState::kDelivering, [](int) { return StageOutcome::Done(Json::object()); }));
+        "render", JobState::kRendering, calls_, [=](const StageContext&, int call) {
+          const std::string& video = renders[std::min<size_t>(call - 1, renders.size() - 1)];
+          Json result = {{"renditions",
+                          {{{"lang", "en"},
+                            {"aspect", "16:9"},
+                            {"video", video},
+                            {"width", 640},
+                            {"height", 360},
+                            {"duration_s", 3.6}}}}};
+          JobPatch p;
+          p.render_result = result;
+          return StageOutcome::Done(result, p);
+        }));
+    stages.push_back(MakeQaStage());
+    stages.push_back(
+        std::make_unique<ScriptedStage>("deliver", JobState::kDelivering, calls_, nullptr));
     Runner runner(*store_, services_, std::move(stages));
-    NewJob nj;
-    nj.id = NewUuidV7(clock_);
-    nj.brief.content = "Hello.";
-    nj.max_attempts = 5;
-    nj.now_ms = clock_.NowMs();
-    EXPECT_TRUE(store_->CreateJob(nj));
-    id_ = nj.id;
+    id_ = NewJobId(5);
     JobState s = JobState::kQueued;
     for (int i = 0; i < 5 && !IsTerminal(s) && s != JobState::kQaFailed; ++i) {
-      auto r = runner.RunJob(nj.id);
+      auto r = runner.RunJob(id_);
       EXPECT_TRUE(r) << r.error().ToString();
       if (!r) break;
       s = *r;
     }
-    *render_calls = render_stage->calls();
+    *render_calls = calls_["render"];
     return s;
   }
 
-  testing::TempDir dir_;
-  Config config_;
-  SystemClock clock_;
-  std::unique_ptr<Store> store_;
-  PipelineServices services_;
   Manifest promised_;
   std::string good_, damaged_, id_;
 };

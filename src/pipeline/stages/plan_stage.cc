@@ -16,9 +16,7 @@ class PlanStage final : public Stage {
     const Config& config = *ctx.services.config;
     const RenderConfig& rc = config.render;
     SpeechTimer timer = VoiceTimer(rc);
-    ManifestLimits limits;
-    limits.max_scenes = static_cast<size_t>(config.limits.max_scenes);
-    limits.max_total_s = rc.max_duration_s;
+    ManifestLimits limits = ManifestLimitsFor(config);
     DeterministicPlanner planner(config.planner, timer, limits);
     auto manifest = planner.Plan(ctx.job.brief);
     if (!manifest) return StageOutcome::FromError(manifest.error());

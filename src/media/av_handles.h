@@ -1,5 +1,6 @@
-// Owning handles for FFmpeg objects: each frees its object with the matching
-// libav call when it goes out of scope. Not thread-safe (like the objects).
+// Owning handles for FFmpeg objects, shared by the renderer and QA: each frees
+// its object with the matching libav call when it goes out of scope. Not
+// thread-safe (like the objects).
 #pragma once
 
 extern "C" {
@@ -7,10 +8,12 @@ extern "C" {
 #include <libavformat/avformat.h>
 #include <libavutil/error.h>
 #include <libswresample/swresample.h>
+#include <libswscale/swscale.h>
 }
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "core/error.h"
 
@@ -28,6 +31,9 @@ struct CodecContextDeleter {
 struct SwrDeleter {
   void operator()(SwrContext* s) const { swr_free(&s); }
 };
+struct SwsDeleter {
+  void operator()(SwsContext* s) const { sws_freeContext(s); }
+};
 // An output context owns its AVIOContext (opened with avio_open).
 struct OutputFormatDeleter {
   void operator()(AVFormatContext* f) const {
@@ -43,6 +49,7 @@ using FramePtr = std::unique_ptr<AVFrame, FrameDeleter>;
 using PacketPtr = std::unique_ptr<AVPacket, PacketDeleter>;
 using CodecContextPtr = std::unique_ptr<AVCodecContext, CodecContextDeleter>;
 using SwrPtr = std::unique_ptr<SwrContext, SwrDeleter>;
+using SwsPtr = std::unique_ptr<SwsContext, SwsDeleter>;
 using OutputFormatPtr = std::unique_ptr<AVFormatContext, OutputFormatDeleter>;
 using InputFormatPtr = std::unique_ptr<AVFormatContext, InputFormatDeleter>;
 
@@ -55,6 +62,17 @@ inline std::string ErrorText(int err) {
 // An internal error naming the failed libav call.
 inline std::unexpected<Error> AvFail(std::string_view what, int err) {
   return Fail(ErrorCode::kInternal, std::string(what) + ": " + ErrorText(err));
+}
+
+// Writes the trailer of an output file and closes it; kIo naming `what`
+// ("a segment", "the video file") on failure.
+inline Status FinishOutput(AVFormatContext* fmt, std::string_view what) {
+  int err = av_write_trailer(fmt);
+  if (err < 0)
+    return Fail(ErrorCode::kIo, "finishing " + std::string(what) + ": " + ErrorText(err));
+  err = avio_closep(&fmt->pb);
+  if (err < 0) return Fail(ErrorCode::kIo, "closing " + std::string(what) + ": " + ErrorText(err));
+  return {};
 }
 
 }  // namespace aiprod::av

@@ -1,0 +1,78 @@
+// Runner tests over a real SQLite store: a stage whose outcome the test
+// scripts, and a fixture holding the store and the pipeline's services.
+// Header-only: only test binaries that link the pipeline include it.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "core/config.h"
+#include "core/ids.h"
+#include "pipeline/runner.h"
+#include "store/store.h"
+#include "testing/temp_dir.h"
+
+namespace aiprod::testing {
+
+using Behaviour = std::function<StageOutcome(const StageContext&, int call)>;
+
+// A stage whose outcome the test scripts; counts its runs in `calls[name]`.
+class ScriptedStage final : public Stage {
+ public:
+  ScriptedStage(std::string name, JobState state, std::map<std::string, int>& calls,
+                Behaviour behaviour)
+      : name_(std::move(name)), state_(state), calls_(calls), behaviour_(std::move(behaviour)) {}
+  std::string_view Name() const override { return name_; }
+  JobState State() const override { return state_; }
+  StageOutcome Run(const StageContext& ctx) const override {
+    int call = ++calls_[name_];
+    if (behaviour_) return behaviour_(ctx, call);
+    return StageOutcome::Done({{"stage", name_}, {"call", call}});
+  }
+
+ private:
+  std::string name_;
+  JobState state_;
+  std::map<std::string, int>& calls_;
+  Behaviour behaviour_;
+};
+
+class PipelineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    config_.data_dir = dir_.path();
+    config_.queue.backoff_base_s = 0;
+    config_.queue.heartbeat_s = 0.05;
+    auto s = OpenStore(dir_.File("aiprod.db"));
+    ASSERT_TRUE(s);
+    store_ = std::move(*s);
+    ASSERT_TRUE(store_->Migrate());
+    services_.config = &config_;
+    services_.clock = &clock_;
+    services_.store = store_.get();
+  }
+
+  std::string NewJobId(int max_attempts = 3) {
+    NewJob nj;
+    nj.id = NewUuidV7(clock_);
+    nj.brief.content = "Hello.";
+    nj.max_attempts = max_attempts;
+    nj.now_ms = clock_.NowMs();
+    auto j = store_->CreateJob(nj);
+    EXPECT_TRUE(j);
+    return j ? j->id : "";
+  }
+
+  TempDir dir_;
+  Config config_;
+  SystemClock clock_;
+  std::unique_ptr<Store> store_;
+  PipelineServices services_;
+  std::map<std::string, int> calls_;  // runs per stage name
+};
+
+}  // namespace aiprod::testing
