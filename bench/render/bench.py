@@ -114,6 +114,27 @@ def bench_incremental(rounds, manifests):
     return full, edit
 
 
+def bench_qa(rounds, manifests):
+    """Issue 5: QA of a 60 s 1080p video against its render time, alternating.
+
+    The video is the 6-scene benchmark manifest rendered without a cache; QA is
+    `aiprod qa` on it with the same manifest (technical checks, loudness, OCR of
+    every scene, palette, captions)."""
+    manifest = os.path.join(manifests, "six_scenes.json")
+    video = os.path.join(ARGS.out, "qa-six.mp4")
+    render, qa = [], []
+    for i in range(rounds):
+        steps = [("render", lambda: render.append(timed(aiprod("render", manifest, "-o", video)))),
+                 ("qa", lambda: qa.append(timed(aiprod("qa", video, "--manifest", manifest))))]
+        if i % 2 == 1 and qa:  # alternate the order once a video exists
+            steps.reverse()
+        for name, step in steps:
+            step()
+        print(f"  QA round {i + 1}: render {render[-1].wall:.2f} s, qa {qa[-1].wall:.2f} s",
+              file=sys.stderr)
+    return render, qa
+
+
 def bench_linear(rounds, manifests, lengths):
     runs = {n: [] for n in lengths}
     for i in range(rounds):
@@ -123,6 +144,18 @@ def bench_linear(rounds, manifests, lengths):
                                         "-o", os.path.join(ARGS.out, f"linear_{n}.mp4"))))
             print(f"  {n} s video round {i + 1}: {runs[n][-1].wall:.2f} s", file=sys.stderr)
     return runs
+
+
+def report_qa(render, qa):
+    r = median([x.wall for x in render])
+    q = median([x.wall for x in qa])
+    rc = median([x.cpu for x in render])
+    qc = median([x.cpu for x in qa])
+    return (f"- QA of the 60 s 1080p video (`aiprod qa six.mp4 --manifest six_scenes.json`): "
+            f"{q:.2f} s wall, {qc:.2f} s CPU; its render {r:.2f} s wall, {rc:.2f} s CPU: "
+            f"**{100 * q / r:.0f}%** of the render time ({100 * qc / rc:.0f}% of its CPU; "
+            f"target ≤ 20%); peak RSS of QA {max(x.rss_mb for x in qa):.0f} MB; other load "
+            f"{fmt_load(render + qa)}\n")
 
 
 def report(ref, full, edit, linear, started, ended):
@@ -172,15 +205,15 @@ def report(ref, full, edit, linear, started, ended):
     return "\n".join(lines) + "\n"
 
 
-def update_docs(text):
+def update_docs(text, tag="render-bench", heading="Renderer (issue 3)"):
     path = os.path.join(ARGS.root, "docs", "BENCHMARKS.md")
-    begin, end = "<!-- render-bench:begin -->", "<!-- render-bench:end -->"
+    begin, end = f"<!-- {tag}:begin -->", f"<!-- {tag}:end -->"
     doc = open(path).read() if os.path.exists(path) else "# Benchmarks\n"
     block = f"{begin}\n{text}{end}"
     if begin in doc and end in doc:
         doc = re.sub(re.escape(begin) + ".*?" + re.escape(end), lambda _: block, doc, flags=re.S)
     else:
-        doc += f"\n## Renderer (issue 3)\n\n{block}\n"
+        doc += f"\n## {heading}\n\n{block}\n"
     with open(path, "w") as f:
         f.write(doc)
 
@@ -193,7 +226,7 @@ def main():
     p.add_argument("--root", required=True)
     p.add_argument("--quick", action="store_true")
     p.add_argument("--update-docs", action="store_true")
-    p.add_argument("--only", choices=["ref10", "incremental", "linear"])
+    p.add_argument("--only", choices=["ref10", "incremental", "linear", "qa"])
     ARGS = p.parse_args()
     ARGS.aiprod = os.path.abspath(ARGS.aiprod)
     os.makedirs(ARGS.out, exist_ok=True)
@@ -207,6 +240,10 @@ def main():
     linear = {}
     if ARGS.only in (None, "linear"):
         linear = bench_linear(1 if ARGS.quick else 2, manifests, [10, 60] if ARGS.quick else [10, 60, 300])
+    qa_text = ""
+    if ARGS.only in (None, "qa"):
+        qa_text = report_qa(*bench_qa(rounds, manifests))
+        print(qa_text)
     ended = " ".join(open("/proc/loadavg").read().split()[:3])
     if not ref["aiprod"]:
         ref = None
@@ -218,6 +255,10 @@ def main():
         f.write(text)
     if ARGS.update_docs and ref:
         update_docs(text)
+    if ARGS.update_docs and qa_text:
+        stamp = time.strftime('%Y-%m-%d %H:%M', time.localtime())
+        update_docs(f"Run {stamp}, {NCPU} cores, medians of {rounds} alternating rounds.\n\n"
+                    + qa_text, "qa-bench", "QA cost (issue 5)")
 
 
 if __name__ == "__main__":

@@ -3,11 +3,13 @@
 # preset, then runs bench.py, which measures in one run, alternating:
 #   ref10 by AIPROD vs the plain encode of the same frames vs the two FFmpeg
 #   filter graphs; peak memory; a 6-scene 60 s render and its re-render after
-#   one edit; 10/60/300 s renders (cost vs duration).
+#   one edit; 10/60/300 s renders (cost vs duration); QA of the 60 s video
+#   against its render time (issue 5).
 #
 #   bench/render/run.sh                 full run (about 15-25 minutes on 2 cores)
 #   bench/render/run.sh --quick         1 round, no 300 s video
-#   bench/render/run.sh --update-docs   also rewrite the render section of docs/BENCHMARKS.md
+#   bench/render/run.sh --update-docs   also rewrite the render and QA sections of docs/BENCHMARKS.md
+#   bench/render/run.sh --only qa       only the QA cost (issue 5): QA of a 60 s 1080p video vs its render
 #
 # Environment: BUILD_DIR (default build/release), OUT (default build/bench-render),
 # JOBS (ninja -j, default 2).

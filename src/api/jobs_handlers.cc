@@ -205,22 +205,26 @@ Result<HttpResponse> ApiService::Impl::PutManifest(Ctx& ctx) {
                    "send If-Match with the manifest's ETag (its revision)");
   }
   AIPROD_ASSIGN(aiprod::Json body, ParseJsonStrict(ctx.req.body, "manifest"));
-  std::lock_guard lock(edit_mu);
   AIPROD_ASSIGN(Job job, JobFor(ctx, ctx.params[0]));
-  int64_t revision = ManifestRevision(job.production_manifest);
-  if (*want != revision && job.state == JobState::kAwaitingApproval) {
-    HttpResponse res = Problem(412, "precondition_failed",
-                               "the manifest is at revision " + std::to_string(revision));
-    res.Set("ETag", "\"" + std::to_string(revision) + "\"");
-    return res;
+  // The store compares and sets the revision inside the write, so an edit
+  // racing this one (in any process) makes exactly one of them fail here.
+  auto edit = EditManifest(store, job.id, body, *want, ManifestLimitsFor(config), ctx.principal->id,
+                           clock.NowMs());
+  if (!edit && edit.error().code == ErrorCode::kConflict) {
+    AIPROD_ASSIGN(job, store.GetJob(job.id));
+    int64_t revision = ManifestRevision(job.production_manifest);
+    if (*want != revision && job.state == JobState::kAwaitingApproval) {
+      HttpResponse res = Problem(412, "precondition_failed",
+                                 "the manifest is at revision " + std::to_string(revision));
+      res.Set("ETag", "\"" + std::to_string(revision) + "\"");
+      return res;
+    }
   }
-  AIPROD_ASSIGN(ManifestEdit edit,
-                EditManifest(store, job.id, body, *want, ManifestLimitsFor(config),
-                             ctx.principal->id, clock.NowMs()));
+  if (!edit) return Unexpected(edit.error());
   Audit(ctx, "job.edit", job.id, "success",
-        {{"revision", edit.revision}, {"changes", edit.changes.size()}});
-  HttpResponse res = Reply(200, edit.manifest);
-  res.Set("ETag", "\"" + std::to_string(edit.revision) + "\"");
+        {{"revision", edit->revision}, {"changes", edit->changes.size()}});
+  HttpResponse res = Reply(200, edit->manifest);
+  res.Set("ETag", "\"" + std::to_string(edit->revision) + "\"");
   return res;
 }
 

@@ -102,8 +102,7 @@ struct ApiService::Impl {
   Metrics metrics;
   std::string signing_secret;
   std::vector<Route> routes;
-  bool access_log;     // one info line per request (log.level info or debug)
-  std::mutex edit_mu;  // serializes manifest edits in this process (If-Match check + write)
+  bool access_log;  // one info line per request (log.level info or debug)
   std::mutex maintenance_mu;
   int64_t last_purge_ms = 0;  // guarded by maintenance_mu
 };

@@ -102,6 +102,7 @@ Result<ManifestEdit> EditManifest(Store& store, const std::string& job_id, const
                   {{"by", by}, {"revision", out.revision}}};
   t.patch.production_manifest = out.manifest;
   t.patch.edits_history = std::move(history);
+  t.expect_manifest_revision = revision;  // a concurrent edit elsewhere makes this one fail
   AIPROD_TRY(store.Apply(job.id, nullptr, t, now_ms));
   return out;
 }

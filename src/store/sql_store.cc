@@ -239,6 +239,23 @@ Status SqlStore::CheckFence(SqlConnection& c, const std::string& job_id, const L
   return {};
 }
 
+Status SqlStore::CheckManifestRevision(SqlConnection& c, const std::string& job_id,
+                                       const JobTransition& t) {
+  AIPROD_ASSIGN(auto rows, c.Query("SELECT production_manifest FROM jobs WHERE id = ?", {job_id}));
+  int64_t revision = 0;
+  if (!rows.empty()) {
+    auto m = Json::parse(rows.Text(0, "production_manifest"), nullptr, false);
+    if (m.is_object() && m.contains("revision") && m["revision"].is_number_integer()) {
+      revision = m["revision"].get<int64_t>();
+    }
+  }
+  if (revision != *t.expect_manifest_revision) {
+    return Fail(ErrorCode::kConflict, "the manifest is at revision " + std::to_string(revision) +
+                                          ", not " + std::to_string(*t.expect_manifest_revision));
+  }
+  return {};
+}
+
 Status SqlStore::Renew(Lease& lease, int64_t now_ms, int64_t ttl_ms) {
   AIPROD_ASSIGN(auto c, pool_->Acquire());
   AIPROD_ASSIGN(int64_t n,
@@ -284,6 +301,7 @@ Status SqlStore::Apply(const std::string& job_id, const Lease* lease, const JobT
     return Fail(ErrorCode::kConflict,
                 "job " + job_id + " is " + state + ", not " + std::string(StateName(t.from)));
   }
+  if (t.expect_manifest_revision) AIPROD_TRY(CheckManifestRevision(*c, job_id, t));
   std::string sql = "UPDATE jobs SET state = ?, updated_at = ?, run_after = ?";
   SqlValue run_after = std::monostate{};
   if (t.run_after_ms) run_after = *t.run_after_ms;

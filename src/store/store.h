@@ -78,6 +78,10 @@ struct JobTransition {
   std::optional<int64_t> run_after_ms;  // null: not runnable until something re-enqueues it
   bool release_lease = false;
   bool count_attempt = false;  // attempts += 1
+  // Compare-and-set for edits: kConflict unless the stored production
+  // manifest's "revision" (0 when absent) is this one, checked under the
+  // write lock, so two editors in different processes cannot both win.
+  std::optional<int64_t> expect_manifest_revision;
 };
 
 struct JobFilter {

@@ -85,7 +85,9 @@ TEST_F(QaStageTest, ADamagedRenderIsRenderedAgainOnce) {
   Job job = *store_->GetJob(id_);
   EXPECT_EQ(job.qa_report["passed"], true);
   bool retried = false;
-  for (const auto& e : *store_->ListEvents(id_)) {
+  auto events = store_->ListEvents(id_);  // kept alive: `*temporary` in a for-range dangles
+  ASSERT_TRUE(events.has_value());
+  for (const auto& e : *events) {
     retried = retried ||
               (e.type == "retry_scheduled" && e.from_state == "qa" && e.to_state == "rendering");
   }

@@ -243,6 +243,23 @@ TEST_P(StoreTest, BreakLeaseOnlyForTheSameEpoch) {
   EXPECT_EQ(taken->job_id, j.id);
 }
 
+TEST_P(StoreTest, ManifestEditsCompareAndSetTheRevision) {
+  Job j = Create();
+  auto edit = [&](int64_t expect, int revision) {
+    JobTransition t{JobState::kQueued, JobState::kQueued, "manifest_edited"};
+    t.patch.production_manifest = Json{{"revision", revision}};
+    t.expect_manifest_revision = expect;
+    return store_->Apply(j.id, nullptr, t, kT0 + revision);
+  };
+  ASSERT_TRUE(edit(0, 1));  // no manifest yet counts as revision 0
+  auto stale = edit(0, 1);  // a second editor who also read revision 0
+  ASSERT_FALSE(stale);
+  EXPECT_EQ(stale.error().code, ErrorCode::kConflict);
+  EXPECT_NE(stale.error().message.find("revision 1"), std::string::npos) << stale.error().message;
+  ASSERT_TRUE(edit(1, 2));
+  EXPECT_EQ(store_->GetJob(j.id)->production_manifest["revision"], 2);
+}
+
 TEST_P(StoreTest, ConcurrentClaimersNeverShareAJob) {
   constexpr int kJobs = 40;
   for (int i = 0; i < kJobs; ++i) Create();
