@@ -53,6 +53,9 @@ Result<Json> ParseJsonStrict(std::string_view text, std::string_view what, int m
     // nlohmann prefixes "[json.exception.parse_error.101] "; keep the useful part.
     if (auto pos = msg.find("] "); pos != std::string::npos) msg = msg.substr(pos + 2);
     return Invalid("", std::string(what) + " is not valid JSON: " + msg);
+  } catch (const Json::out_of_range&) {
+    // A number too large for a double (found by fuzz_manifest: 1E5555...).
+    return Invalid("", std::string(what) + " holds a number out of range");
   }
 }
 

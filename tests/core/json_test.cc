@@ -11,6 +11,15 @@ TEST(ParseJsonStrict, AcceptsValidJson) {
   EXPECT_EQ((*j)["a"][1]["b"], 2);
 }
 
+TEST(ParseJsonStrict, ANumberTooLargeForADoubleIsAnErrorNotAnException) {
+  // Found by fuzz_manifest; nlohmann throws out_of_range.406 for it.
+  auto j =
+      ParseJsonStrict(R"({"duration_s": 155555E55555555555555555555555555555555920})", "brief");
+  ASSERT_FALSE(j);
+  EXPECT_EQ(j.error().code, ErrorCode::kInvalidInput);
+  EXPECT_NE(j.error().message.find("out of range"), std::string::npos) << j.error().message;
+}
+
 TEST(ParseJsonStrict, RejectsDuplicateKeysNamingThem) {
   auto j = ParseJsonStrict(R"({"content": "a", "content": "b"})", "brief");
   ASSERT_FALSE(j);
