@@ -1,5 +1,6 @@
 #include "qa/av_input.h"
 
+#include <algorithm>
 #include <filesystem>
 
 namespace aiprod::qa {
@@ -112,6 +113,19 @@ Result<RgbImage> FrameToRgb(const AVFrame* f, av::SwsPtr& cache) {
   uint8_t* dst[4] = {img.pixels.data(), nullptr, nullptr, nullptr};
   int dst_stride[4] = {img.width * 3, 0, 0, 0};
   sws_scale(ctx, f->data, f->linesize, 0, f->height, dst, dst_stride);
+  const AVPixFmtDescriptor* d = av_pix_fmt_desc_get(src);
+  if (d != nullptr && !(d->flags & AV_PIX_FMT_FLAG_RGB) && d->nb_components >= 3 &&
+      d->comp[0].depth == 8 && d->comp[0].step == 1 && d->comp[0].plane == 0) {
+    img.luma.resize(static_cast<size_t>(img.width) * img.height);
+    for (int y = 0; y < img.height; ++y) {
+      const uint8_t* row = f->data[0] + static_cast<ptrdiff_t>(y) * f->linesize[0];
+      uint8_t* out = img.luma.data() + static_cast<size_t>(y) * img.width;
+      for (int x = 0; x < img.width; ++x) {
+        const int v = full_range ? row[x] : ((row[x] - 16) * 255 + 109) / 219;
+        out[x] = static_cast<uint8_t>(std::clamp(v, 0, 255));
+      }
+    }
+  }
   return img;
 }
 

@@ -169,6 +169,10 @@ GreyImage ToGrey(const RgbImage& image) {
   GreyImage g;
   g.width = image.width;
   g.height = image.height;
+  if (image.luma.size() == static_cast<size_t>(g.width) * g.height) {
+    g.pixels = image.luma;
+    return g;
+  }
   g.pixels.resize(static_cast<size_t>(g.width) * g.height);
   const uint8_t* p = image.pixels.data();
   for (size_t i = 0; i < g.pixels.size(); ++i, p += 3) {

@@ -70,6 +70,11 @@ struct Rgb {
 struct RgbImage {
   int width = 0, height = 0;
   std::vector<uint8_t> pixels;
+  // The decoded luma plane expanded to full range (width × height), when the
+  // video is 8-bit YUV; empty otherwise. OCR reads it: luma at full resolution
+  // is sharper than luma recomputed from RGB, whose chroma was upsampled from
+  // half resolution (white text on a warm gradient came back as noise).
+  std::vector<uint8_t> luma;
 };
 
 // The video frame on screen at `t_s` (the last frame whose timestamp is not
