@@ -120,7 +120,7 @@ def bench_qa(rounds, manifests):
     The video is the 6-scene benchmark manifest rendered without a cache; QA is
     `aiprod qa` on it with the same manifest (technical checks, loudness, OCR of
     every scene, palette, captions). Exit 1 (a check failed) still measures the
-    cost; the verdict is printed with the figures."""
+    cost; run `aiprod qa` on the video to see the verdict."""
     manifest = os.path.join(manifests, "six_scenes.json")
     video = os.path.join(ARGS.out, "qa-six.mp4")
     render, qa = [], []
