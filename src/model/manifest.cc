@@ -413,6 +413,11 @@ Json ProductionManifestToJson(const ProductionManifest& p) {
   return {{"revision", p.revision}, {"variants", variants}};
 }
 
+int64_t ManifestRevision(const Json& m) {
+  if (!m.is_object() || !m.contains("revision") || !m["revision"].is_number_integer()) return 0;
+  return m["revision"].get<int64_t>();
+}
+
 ManifestLimits ManifestLimitsFor(const Config& config) {
   ManifestLimits l;
   l.max_scenes = static_cast<size_t>(config.limits.max_scenes);

@@ -245,6 +245,9 @@ Result<ProductionManifest> ProductionManifestFromJson(const Json& j,
                                                       const ManifestLimits& limits = {});
 Json ProductionManifestToJson(const ProductionManifest& p);
 
+// The `revision` of a stored production manifest as JSON (0 when there is none).
+int64_t ManifestRevision(const Json& manifest);
+
 // Names used in JSON.
 std::string_view TextRoleName(TextRole r);
 

@@ -24,11 +24,6 @@ Status RejectJob(Store& store, const std::string& job_id, const std::string& by,
   return store.Apply(job_id, nullptr, t, now_ms);
 }
 
-int64_t ManifestRevision(const Json& m) {
-  if (!m.is_object() || !m.contains("revision") || !m["revision"].is_number_integer()) return 0;
-  return m["revision"].get<int64_t>();
-}
-
 Json ManifestChanges(const Json& before, const Json& after) {
   Json changes = Json::array();
   auto variants = [](const Json& m) {
@@ -81,10 +76,6 @@ Result<ManifestEdit> EditManifest(Store& store, const std::string& job_id, const
                                           (job.approved ? ", approved" : "") + ")");
   }
   int64_t revision = ManifestRevision(job.production_manifest);
-  if (expected_revision && *expected_revision != revision) {
-    return Fail(ErrorCode::kConflict, "the manifest is at revision " + std::to_string(revision) +
-                                          ", not " + std::to_string(*expected_revision));
-  }
   ManifestEdit out;
   manifest.revision = static_cast<int>(revision + 1);
   out.revision = manifest.revision;
@@ -102,7 +93,9 @@ Result<ManifestEdit> EditManifest(Store& store, const std::string& job_id, const
                   {{"by", by}, {"revision", out.revision}}};
   t.patch.production_manifest = out.manifest;
   t.patch.edits_history = std::move(history);
-  t.expect_manifest_revision = revision;  // a concurrent edit elsewhere makes this one fail
+  // The store compares this with the stored revision inside the write: a stale
+  // If-Match and an edit that raced this one elsewhere both fail there.
+  t.expect_manifest_revision = expected_revision.value_or(revision);
   AIPROD_TRY(store.Apply(job.id, nullptr, t, now_ms));
   return out;
 }

@@ -22,9 +22,6 @@ Status ApproveJob(Store& store, const std::string& job_id, const std::string& by
 Status RejectJob(Store& store, const std::string& job_id, const std::string& by,
                  const std::string& reason, int64_t now_ms);
 
-// The `revision` of a stored production manifest (0 when there is none).
-int64_t ManifestRevision(const Json& manifest);
-
 // What changed between two production manifests, for the edit history
 // ("en scene s2 changed", "variant fr added"); at most 50 entries.
 Json ManifestChanges(const Json& before, const Json& after);

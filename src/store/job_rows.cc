@@ -9,15 +9,11 @@ const char* const kJobColumns =
     "options, error, attempts, max_attempts, run_after, lease_owner, lease_expires_at, "
     "lease_epoch, cancel_requested, created_at, updated_at";
 
-namespace {
-
 Json JsonColumn(const SqlRows& rows, size_t i, std::string_view col) {
   if (rows.IsNull(i, col)) return Json();
   // Written by us, so it parses; a corrupt value surfaces as null rather than a crash.
   return Json::parse(rows.Text(i, col), nullptr, /*allow_exceptions=*/false);
 }
-
-}  // namespace
 
 SqlValue JsonValue(const Json& j) {
   if (j.is_null()) return std::monostate{};

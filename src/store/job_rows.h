@@ -14,5 +14,7 @@ JobEvent EventFromRow(const SqlRows& rows, size_t i);
 
 // JSON to a column value: null stays NULL.
 SqlValue JsonValue(const Json& j);
+// A JSON column back: NULL (or a corrupt value) is null.
+Json JsonColumn(const SqlRows& rows, size_t i, std::string_view col);
 
 }  // namespace aiprod

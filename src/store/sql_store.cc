@@ -4,6 +4,7 @@
 #include <map>
 
 #include "core/clock.h"
+#include "model/manifest.h"
 #include "store/job_rows.h"
 #include "store/notifier.h"
 
@@ -242,13 +243,8 @@ Status SqlStore::CheckFence(SqlConnection& c, const std::string& job_id, const L
 Status SqlStore::CheckManifestRevision(SqlConnection& c, const std::string& job_id,
                                        const JobTransition& t) {
   AIPROD_ASSIGN(auto rows, c.Query("SELECT production_manifest FROM jobs WHERE id = ?", {job_id}));
-  int64_t revision = 0;
-  if (!rows.empty()) {
-    auto m = Json::parse(rows.Text(0, "production_manifest"), nullptr, false);
-    if (m.is_object() && m.contains("revision") && m["revision"].is_number_integer()) {
-      revision = m["revision"].get<int64_t>();
-    }
-  }
+  const int64_t revision =
+      rows.empty() ? 0 : ManifestRevision(JsonColumn(rows, 0, "production_manifest"));
   if (revision != *t.expect_manifest_revision) {
     return Fail(ErrorCode::kConflict, "the manifest is at revision " + std::to_string(revision) +
                                           ", not " + std::to_string(*t.expect_manifest_revision));

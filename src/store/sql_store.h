@@ -41,9 +41,10 @@ class SqlStore final : public Store {
 
  private:
   // Checks that `lease` (or, without one, no live lease) covers the job, inside a transaction.
-  Status CheckManifestRevision(SqlConnection& c, const std::string& job_id, const JobTransition& t);
   Status CheckFence(SqlConnection& c, const std::string& job_id, const Lease* lease, int64_t now_ms,
                     std::string* state_out);
+  // t.expect_manifest_revision against the stored manifest, inside the transaction.
+  Status CheckManifestRevision(SqlConnection& c, const std::string& job_id, const JobTransition& t);
   Result<Job> LoadJob(SqlConnection& c, const std::string& id);
   Status NotifyRunnable(SqlConnection& c);
 
