@@ -87,7 +87,8 @@ int Qa(GlobalOptions& g, const QaArgs& a) {
     j["manifest"] = a.manifest;
     auto ms = [](double s) { return std::round(s * 1000) / 1000; };
     j["seconds"] = ms(t.total_s);
-    j["timings"] = {{"scan_s", ms(t.scan_s)}, {"ocr_s", ms(t.ocr_s)}};
+    j["timings"] = {
+        {"scan_s", ms(t.scan_s)}, {"ocr_s", ms(t.ocr_s)}, {"ocr_wait_s", ms(t.ocr_wait_s)}};
     PrintJson(j);
   } else {
     std::printf("%s: %s\n%s\n", a.video.c_str(), report->Passed() ? "passed" : "FAILED",

@@ -99,7 +99,8 @@ struct QaConfig {
   double caption_tolerance_s = 0.5;   // captions vs narration start and end
   double palette_max_delta_e = 12;    // CIE76 distance counting as the brand colour
   int ocr = 1;                        // 0: do not read on-screen text
-  int fast_decode = 1;                // 1: decode reference frames only (about 2x faster)
+  int fast_decode = 1;  // 1: decode reference frames only, and only up to the last picture
+                        // looked at in each group of pictures (qa/gop_skip.h)
 };
 
 // Delivered artifacts (src/storage): where they are kept and for how long.

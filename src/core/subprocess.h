@@ -1,7 +1,11 @@
-// Running a helper program (apertium, pg_dump) with input and a deadline.
+// Running a helper program (apertium, pg_dump) with input and a deadline, or
+// keeping one running to talk to it request by request (the OCR helper).
 #pragma once
 
+#include <sys/types.h>
+
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/error.h"
@@ -25,5 +29,35 @@ struct SubprocessOptions {
 // is reported in the result, not as an error.
 Result<SubprocessResult> RunSubprocess(const std::vector<std::string>& argv,
                                        const SubprocessOptions& options = {});
+
+// A child process whose stdin and stdout are one socket to this process
+// (stderr goes to /dev/null: a long-lived helper reports errors in its own
+// protocol, and noise it prints must not fill a buffer nobody reads). One
+// thread talks to it at a time. Finish (also run by the destructor) ends its
+// input, waits a second for it to exit, then kills it.
+class ChildProcess {
+ public:
+  static Result<ChildProcess> Start(const std::vector<std::string>& argv,
+                                    const std::vector<std::string>& extra_env);
+  ChildProcess(ChildProcess&& other) noexcept;
+  ChildProcess& operator=(ChildProcess&& other) noexcept;
+  ~ChildProcess();
+
+  // Writes all of `data` to the child's stdin; kUnavailable when the child
+  // is gone or `timeout_s` passed.
+  Status Write(std::string_view data, double timeout_s);
+  // Reads up to the next '\n' (returned without it); kUnavailable on end of
+  // stream, timeout, or a line longer than `max_bytes`.
+  Result<std::string> ReadLine(double timeout_s, size_t max_bytes = 1 << 20);
+  // Exit status (128 + signal when killed); -1 when already finished.
+  int Finish();
+
+ private:
+  ChildProcess() = default;
+
+  pid_t pid_ = -1;
+  int sock_ = -1;
+  std::string buffered_;  // read past the last line returned
+};
 
 }  // namespace aiprod

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "qa/av_input.h"
+#include "qa/gop_skip.h"
 #include "qa/mp4_boxes.h"
 
 namespace aiprod {
@@ -133,6 +134,10 @@ class FrameGrabber {
     std::ranges::sort(targets_, {}, &Target::t);
   }
   bool Done() const { return next_ >= targets_.size(); }
+  // The next time still waiting for its picture (seconds from the origin).
+  double NextTime() const {
+    return Done() ? std::numeric_limits<double>::infinity() : targets_[next_].t;
+  }
 
   // `origin`: the stream's first timestamp, so that times start at 0.
   Status Add(const AVFrame* f, int64_t origin) {
@@ -227,6 +232,7 @@ Result<MediaScan> ScanMedia(const std::string& path, const ScanOptions& options,
   }
   AVRational video_tb{1, 1};
   int64_t origin = 0;
+  std::optional<qa::GopSkipper> skipper;
   if (video.stream >= 0) {
     const AVStream* st = fmt->streams[video.stream];
     probe.video = DescribeVideo(st);
@@ -234,6 +240,7 @@ Result<MediaScan> ScanMedia(const std::string& path, const ScanOptions& options,
     origin = st->start_time != AV_NOPTS_VALUE ? st->start_time : 0;
     integrity.indexed_video_frames = std::max<int64_t>(st->nb_frames, 0);
     if (options.reference_frames_only) video.ctx->skip_frame = AVDISCARD_NONREF;
+    if (options.skip_unwatched && on_frame) skipper.emplace(fmt->streams[video.stream]);
   }
   std::optional<LevelMeter> meter;
   if (audio.stream >= 0) {
@@ -303,6 +310,14 @@ Result<MediaScan> ScanMedia(const std::string& path, const ScanOptions& options,
     if (d == &video) {
       ++integrity.video_packets;
       packets.Add(pkt->pts, pkt->duration);
+      const double next = grabber.NextTime();
+      const int64_t next_target =
+          std::isfinite(next) ? origin + static_cast<int64_t>(std::floor(next / av_q2d(video_tb)))
+                              : std::numeric_limits<int64_t>::max();
+      if (skipper && skipper->Skip(pkt.get(), next_target)) {
+        ++integrity.skipped_video_packets;
+        d = nullptr;
+      }
     }
     if (d != nullptr) {
       err = avcodec_send_packet(d->ctx.get(), pkt.get());

@@ -33,15 +33,20 @@ struct ScanOptions {
   // the time (a few frames early at most), and frame counts and the video
   // duration come from the packets instead of decoded frames.
   bool reference_frames_only = false;
+  // Leave undecoded the pictures after the last requested time of a group of
+  // pictures (qa/gop_skip.h): decoding errors are then only found in the
+  // pictures decoded. Needs frame_times and a frame sink.
+  bool skip_unwatched = false;
 };
 
 struct ScanIntegrity {
   int64_t video_packets = 0;         // read from the file
   int64_t indexed_video_frames = 0;  // the container index's count (0: unknown)
   int64_t decoded_video_frames = 0;
-  int64_t decode_errors = 0;  // packets or frames the decoders refused
-  bool read_error = false;    // reading stopped before the end of the file
-  std::string first_error;    // the first problem, for people
+  int64_t skipped_video_packets = 0;  // left undecoded (ScanOptions::skip_unwatched)
+  int64_t decode_errors = 0;          // packets or frames the decoders refused
+  bool read_error = false;            // reading stopped before the end of the file
+  std::string first_error;            // the first problem, for people
   // The file holds every frame its index lists and decoded without errors.
   bool Intact() const;
 };

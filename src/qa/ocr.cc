@@ -8,7 +8,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <memory>
 
 #include "core/json.h"
 #include "core/subprocess.h"
@@ -16,8 +15,11 @@
 namespace aiprod {
 namespace {
 
-constexpr std::string_view kMagic = "AIPROD-OCR 1";
+constexpr std::string_view kMagic = "AIPROD-OCR 2";
 constexpr const char* kHelperEnv = "AIPROD_INTERNAL_OCR_HELPER";
+constexpr double kLoadTimeoutS = 60;  // starting the helper and loading the model
+constexpr double kReadTimeoutS = 60;  // one picture
+constexpr int kMaxSide = 16384;
 
 // Where Debian installs the models (tesseract-ocr-<lang> packages).
 std::string TessdataDir() {
@@ -37,131 +39,202 @@ struct TextDeleter {
   void operator()(char* s) const { delete[] s; }
 };
 
-Result<std::vector<OcrText>> ReadInProcess(const std::string& model,
-                                           std::span<const GreyImage> images) {
-  ApiPtr api(new tesseract::TessBaseAPI());
-  if (api->Init(TessdataDir().c_str(), model.c_str(), tesseract::OEM_LSTM_ONLY) != 0) {
-    return Fail(ErrorCode::kUnavailable, "Tesseract cannot load the model '" + model + "'");
-  }
-  api->SetPageSegMode(tesseract::PSM_AUTO);
-  std::vector<OcrText> out;
-  for (const GreyImage& img : images) {
-    OcrText r;
-    if (img.width > 0 && img.height > 0) {
-      api->SetImage(img.pixels.data(), img.width, img.height, 1, img.width);
-      api->SetSourceResolution(300);
-      std::unique_ptr<char[], TextDeleter> text(api->GetUTF8Text());
-      // Tesseract writes UTF-8; make sure, since reports must stay valid JSON.
-      r.text = Json(text ? text.get() : "").dump(-1, ' ', false, Json::error_handler_t::replace);
-      r.text = Json::parse(r.text).get<std::string>();
-      r.confidence = api->MeanTextConf();
-      api->Clear();
+class InProcessReader final : public OcrReader {
+ public:
+  static Result<std::unique_ptr<OcrReader>> Open(const std::string& model) {
+    ApiPtr api(new tesseract::TessBaseAPI());
+    if (api->Init(TessdataDir().c_str(), model.c_str(), tesseract::OEM_LSTM_ONLY) != 0) {
+      return Fail(ErrorCode::kUnavailable, "Tesseract cannot load the model '" + model + "'");
     }
-    out.push_back(std::move(r));
+    api->SetPageSegMode(tesseract::PSM_AUTO);
+    return std::unique_ptr<OcrReader>(new InProcessReader(std::move(api)));
   }
-  return out;
-}
+
+  Result<OcrText> Read(const GreyImage& img, Binarization binarization) override {
+    OcrText r;
+    if (img.width <= 0 || img.height <= 0) return r;
+    if (img.pixels.size() != static_cast<size_t>(img.width) * img.height) {
+      return Invalid("image", "pixel count does not match its size");
+    }
+    api_->SetVariable("thresholding_method",
+                      std::to_string(static_cast<int>(binarization)).c_str());
+    api_->SetImage(img.pixels.data(), img.width, img.height, 1, img.width);
+    api_->SetSourceResolution(300);
+    std::unique_ptr<char[], TextDeleter> text(api_->GetUTF8Text());
+    // Tesseract writes UTF-8; make sure, since reports must stay valid JSON.
+    r.text = Json(text ? text.get() : "").dump(-1, ' ', false, Json::error_handler_t::replace);
+    r.text = Json::parse(r.text).get<std::string>();
+    r.confidence = api_->MeanTextConf();
+    api_->Clear();
+    return r;
+  }
+
+ private:
+  explicit InProcessReader(ApiPtr api) : api_(std::move(api)) {}
+  ApiPtr api_;
+};
 
 // ---- The helper process ------------------------------------------------------
-// stdin: kMagic "\n" model "\n" count "\n", then per picture "w h\n" and w*h
-// bytes. stdout: a JSON array of {"text", "confidence"}.
+// Input: kMagic " " model "\n", then per picture "width height binarization\n"
+// and width*height bytes. Output: a JSON line per input line: first
+// {"ready":true} or {"error":...}, then {"text","confidence"} or {"error"}.
+// End of input ends the helper.
 
-std::string EncodeRequest(const std::string& model, std::span<const GreyImage> images) {
-  std::string req =
-      std::string(kMagic) + "\n" + model + "\n" + std::to_string(images.size()) + "\n";
-  for (const GreyImage& img : images) {
-    req += std::to_string(img.width) + " " + std::to_string(img.height) + "\n";
-    req.append(reinterpret_cast<const char*>(img.pixels.data()), img.pixels.size());
-  }
-  return req;
-}
-
-bool DecodeRequest(const std::string& in, std::string& model, std::vector<GreyImage>& images) {
-  size_t pos = 0;
-  auto line = [&](std::string& out) {
-    size_t end = in.find('\n', pos);
-    if (end == std::string::npos) return false;
-    out = in.substr(pos, end - pos);
-    pos = end + 1;
-    return true;
-  };
-  std::string magic, count_text;
-  if (!line(magic) || magic != kMagic || !line(model) || !line(count_text)) return false;
-  const long count = std::strtol(count_text.c_str(), nullptr, 10);
-  if (count < 0 || count > 10000) return false;
-  for (long i = 0; i < count; ++i) {
-    std::string dims;
-    if (!line(dims)) return false;
-    GreyImage img;
-    if (std::sscanf(dims.c_str(), "%d %d", &img.width, &img.height) != 2 || img.width < 0 ||
-        img.height < 0 || img.width > 16384 || img.height > 16384) {
-      return false;
+// Plain read(2)/write(2): iostreams may not be initialised before main().
+class StdinReader {
+ public:
+  bool Line(std::string& out) {
+    for (;;) {
+      if (size_t nl = buf_.find('\n'); nl != std::string::npos) {
+        out = buf_.substr(0, nl);
+        buf_.erase(0, nl + 1);
+        return true;
+      }
+      if (buf_.size() > 4096 || !Fill()) return false;
     }
-    const size_t bytes = static_cast<size_t>(img.width) * img.height;
-    if (in.size() - pos < bytes) return false;
-    img.pixels.assign(in.begin() + static_cast<std::ptrdiff_t>(pos),
-                      in.begin() + static_cast<std::ptrdiff_t>(pos + bytes));
-    pos += bytes;
-    images.push_back(std::move(img));
   }
-  return true;
+  bool Bytes(size_t n, std::vector<uint8_t>& out) {
+    while (buf_.size() < n) {
+      if (!Fill()) return false;
+    }
+    out.assign(buf_.begin(), buf_.begin() + static_cast<std::ptrdiff_t>(n));
+    buf_.erase(0, n);
+    return true;
+  }
+
+ private:
+  bool Fill() {
+    char chunk[1 << 16];
+    for (;;) {
+      ssize_t n = read(0, chunk, sizeof chunk);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return false;
+      buf_.append(chunk, static_cast<size_t>(n));
+      return true;
+    }
+  }
+  std::string buf_;
+};
+
+void WriteLine(const Json& j) {
+  std::string s = j.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
+  const char* p = s.data();
+  size_t left = s.size();
+  while (left > 0) {
+    ssize_t n = write(1, p, left);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) _exit(0);  // the reader went away
+    p += n;
+    left -= static_cast<size_t>(n);
+  }
 }
 
-[[noreturn]] void ServeOneBatch() {
-  // Plain read(2): iostreams may not be initialised before main().
-  std::string in;
-  char buf[1 << 16];
-  for (;;) {
-    ssize_t n = read(0, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    in.append(buf, static_cast<size_t>(n));
-  }
-  std::string model;
-  std::vector<GreyImage> images;
-  if (!DecodeRequest(in, model, images)) {
-    std::fputs("aiprod OCR helper: malformed request\n", stderr);
-    _exit(3);
-  }
-  auto texts = ReadInProcess(model, images);
-  if (!texts) {
-    std::fprintf(stderr, "aiprod OCR helper: %s\n", texts.error().message.c_str());
+[[noreturn]] void ServeRequests() {
+  StdinReader in;
+  std::string header;
+  if (!in.Line(header) || !header.starts_with(std::string(kMagic) + " ")) _exit(3);
+  auto reader = InProcessReader::Open(header.substr(kMagic.size() + 1));
+  if (!reader) {
+    WriteLine({{"error", reader.error().message}});
     _exit(4);
   }
-  Json out = Json::array();
-  for (const auto& t : *texts) out.push_back({{"text", t.text}, {"confidence", t.confidence}});
-  std::string s = out.dump(-1, ' ', false, Json::error_handler_t::replace);
-  std::fwrite(s.data(), 1, s.size(), stdout);
-  std::fflush(stdout);
+  WriteLine({{"ready", true}});
+  for (std::string line; in.Line(line);) {
+    GreyImage img;
+    int method = 0;
+    if (std::sscanf(line.c_str(), "%d %d %d", &img.width, &img.height, &method) != 3 ||
+        img.width < 0 || img.height < 0 || img.width > kMaxSide || img.height > kMaxSide ||
+        (method != 0 && method != 1) ||
+        !in.Bytes(static_cast<size_t>(img.width) * img.height, img.pixels)) {
+      _exit(3);
+    }
+    auto text = (*reader)->Read(img, static_cast<Binarization>(method));
+    if (text) {
+      WriteLine({{"text", text->text}, {"confidence", text->confidence}});
+    } else {
+      WriteLine({{"error", text.error().message}});
+    }
+  }
   _exit(0);
 }
 
 // Runs before main() in every process that links this file; only a helper
-// started by ReadText (marked by the environment) diverts here.
+// started by OpenOcrReader (marked by the environment) diverts here.
 [[gnu::constructor]] void DivertToOcrHelper() {
   const char* mode = std::getenv(kHelperEnv);
-  if (mode != nullptr && std::strcmp(mode, "1") == 0) ServeOneBatch();
+  if (mode != nullptr && std::strcmp(mode, "2") == 0) ServeRequests();
 }
 
-Result<std::vector<OcrText>> ReadInHelper(const std::string& model,
-                                          std::span<const GreyImage> images) {
-  SubprocessOptions options;
-  options.stdin_data = EncodeRequest(model, images);
-  options.extra_env = {std::string(kHelperEnv) + "=1", "OMP_THREAD_LIMIT=1"};
-  options.timeout_s = 60 + 10.0 * static_cast<double>(images.size());
-  AIPROD_ASSIGN(auto run, RunSubprocess({"/proc/self/exe"}, options));
-  if (run.exit_code != 0) {
-    return Fail(ErrorCode::kUnavailable,
-                "the OCR helper failed (exit " + std::to_string(run.exit_code) + "): " + run.err);
+class HelperReader final : public OcrReader {
+ public:
+  // nullptr when the helper cannot be started; an error when it ran but
+  // could not load the model.
+  static Result<std::unique_ptr<OcrReader>> Start(const std::string& model) {
+    auto child = ChildProcess::Start({"/proc/self/exe"},
+                                     {std::string(kHelperEnv) + "=2", "OMP_THREAD_LIMIT=1"});
+    if (!child) return std::unique_ptr<OcrReader>();
+    if (!child->Write(std::string(kMagic) + " " + model + "\n", kLoadTimeoutS)) {
+      return std::unique_ptr<OcrReader>();
+    }
+    auto line = child->ReadLine(kLoadTimeoutS);
+    if (!line) return std::unique_ptr<OcrReader>();
+    auto j = Json::parse(*line, nullptr, false);
+    if (j.is_object() && j.contains("error") && j["error"].is_string()) {
+      return Fail(ErrorCode::kUnavailable, j["error"].get<std::string>());
+    }
+    if (!j.is_object() || !j.value("ready", false)) return std::unique_ptr<OcrReader>();
+    return std::unique_ptr<OcrReader>(new HelperReader(model, std::move(*child)));
   }
-  auto j = Json::parse(run.out, nullptr, false);
-  if (j.is_discarded() || !j.is_array() || j.size() != images.size()) {
-    return Fail(ErrorCode::kUnavailable, "the OCR helper gave a malformed answer");
+
+  Result<OcrText> Read(const GreyImage& img, Binarization binarization) override {
+    if (!fallback_) {
+      auto r = Exchange(img, binarization);
+      if (!lost_) return r;
+      // The helper died or hung: slower, but still an answer.
+      child_.Finish();
+      AIPROD_ASSIGN(fallback_, InProcessReader::Open(model_));
+    }
+    return fallback_->Read(img, binarization);
   }
-  std::vector<OcrText> out;
-  for (const auto& e : j) out.push_back({e.value("text", ""), e.value("confidence", 0)});
-  return out;
-}
+
+ private:
+  HelperReader(std::string model, ChildProcess child)
+      : model_(std::move(model)), child_(std::move(child)) {}
+
+  Result<OcrText> Exchange(const GreyImage& img, Binarization binarization) {
+    if (img.width <= 0 || img.height <= 0) return OcrText{};
+    if (img.width > kMaxSide || img.height > kMaxSide ||
+        img.pixels.size() != static_cast<size_t>(img.width) * img.height) {
+      return Invalid("image", "size is out of range or does not match its pixels");
+    }
+    std::string head = std::to_string(img.width) + " " + std::to_string(img.height) + " " +
+                       std::to_string(static_cast<int>(binarization)) + "\n";
+    auto lost = [this] {
+      lost_ = true;
+      return Fail(ErrorCode::kUnavailable, "the OCR helper stopped answering");
+    };
+    if (!child_.Write(head, kReadTimeoutS) ||
+        !child_.Write({reinterpret_cast<const char*>(img.pixels.data()), img.pixels.size()},
+                      kReadTimeoutS)) {
+      return lost();
+    }
+    auto line = child_.ReadLine(kReadTimeoutS);
+    if (!line) return lost();
+    auto j = Json::parse(*line, nullptr, false);
+    if (!j.is_object()) return lost();
+    if (j.contains("error")) {
+      return Fail(ErrorCode::kUnavailable,
+                  j["error"].is_string() ? j["error"].get<std::string>() : "OCR failed");
+    }
+    if (!j["text"].is_string() || !j["confidence"].is_number_integer()) return lost();
+    return OcrText{j["text"].get<std::string>(), j["confidence"].get<int>()};
+  }
+
+  std::string model_;
+  ChildProcess child_;
+  bool lost_ = false;
+  std::unique_ptr<OcrReader> fallback_;
+};
 
 }  // namespace
 
@@ -188,18 +261,17 @@ bool OcrModelInstalled(std::string_view model) {
                                           ec);
 }
 
-Result<std::vector<OcrText>> ReadText(std::string_view model_name,
-                                      std::span<const GreyImage> images) {
+Result<std::unique_ptr<OcrReader>> OpenOcrReader(std::string_view model_name) {
   std::string model(model_name);
   if (!OcrModelInstalled(model)) {
     return Fail(ErrorCode::kNotFound, "no Tesseract model '" + model + "' in " + TessdataDir());
   }
-  if (images.empty()) return std::vector<OcrText>{};
-  if (std::getenv("OMP_THREAD_LIMIT") != nullptr) return ReadInProcess(model, images);
-  auto helped = ReadInHelper(model, images);
-  if (helped) return helped;
-  // No helper (no /proc, or it died): slower, but still an answer.
-  return ReadInProcess(model, images);
+  if (std::getenv("OMP_THREAD_LIMIT") == nullptr) {
+    AIPROD_ASSIGN(auto helper, HelperReader::Start(model));
+    if (helper) return helper;
+    // No helper (no /proc, or it died): slower, but still an answer.
+  }
+  return InProcessReader::Open(model);
 }
 
 }  // namespace aiprod

@@ -185,6 +185,7 @@ QaPlan PlanQa(const Manifest& m, int width, int height, const QaSettings& settin
     }
     const bool picture_bg = s.background.kind == Background::Kind::kImage ||
                             s.background.kind == Background::Kind::kVideo;
+    sp.uneven_background = picture_bg || s.background.kind == Background::Kind::kLinear;
     if (pal != nullptr && !picture_bg) {
       for (const auto& hex : *pal) {
         if (!hex.is_string()) continue;

@@ -52,6 +52,7 @@ struct QaScene {
   double start_s = 0, end_s = 0;    // on the output timeline
   double look_s = 0;                // when to read its text and colours
   std::vector<std::string> texts;   // text layers fully shown at look_s
+  bool uneven_background = false;   // a gradient, picture or clip behind the text
   std::vector<Color> palette;       // colours that must be present at look_s
   std::vector<double> black_times;  // must not be black at these times
 };

@@ -11,6 +11,7 @@
 #include "qa/frame_metrics.h"
 #include "qa/media_scan.h"
 #include "qa/ocr.h"
+#include "qa/ocr_queue.h"
 #include "qa/picture_checks.h"
 #include "qa/technical_checks.h"
 
@@ -24,39 +25,6 @@ double Since(Clock::time_point t) {
 }
 
 double Round3(double v) { return std::isfinite(v) ? std::round(v * 1000) / 1000 : -1000; }
-
-// OCR pictures waiting for a batch; flushed every kOcrBatch pictures so that
-// at most that many full-size pictures are held.
-constexpr size_t kOcrBatch = 12;
-
-class OcrQueue {
- public:
-  OcrQueue(std::string model, double& seconds) : model_(std::move(model)), seconds_(seconds) {}
-  Status Add(size_t scene, GreyImage img) {
-    scenes_.push_back(scene);
-    images_.push_back(std::move(img));
-    return images_.size() >= kOcrBatch ? Flush() : Status{};
-  }
-  Status Flush() {
-    if (images_.empty()) return {};
-    auto started = Clock::now();
-    auto texts = ReadText(model_, images_);
-    seconds_ += Since(started);
-    if (!texts) return Unexpected(texts.error());
-    for (size_t i = 0; i < scenes_.size(); ++i) read_[scenes_[i]] = (*texts)[i];
-    scenes_.clear();
-    images_.clear();
-    return {};
-  }
-  const std::map<size_t, OcrText>& read() const { return read_; }
-
- private:
-  std::string model_;
-  double& seconds_;
-  std::vector<size_t> scenes_;
-  std::vector<GreyImage> images_;
-  std::map<size_t, OcrText> read_;
-};
 
 void AddCheck(QaReport& r, std::string name, Json value, Json threshold, bool passed,
               std::string detail = {}) {
@@ -117,40 +85,42 @@ Result<QaReport> RunVideoQa(const VideoQaRequest& req, VideoQaTimings* timings) 
   const std::vector<double> times = plan.FrameTimes();
 
   const bool read_text = s.ocr && !plan.ocr_model.empty() && OcrModelInstalled(plan.ocr_model);
-  std::map<double, size_t> look_scene;  // look time -> scene index (when it has text)
+  std::map<double, const QaScene*> look_scene;  // look time -> scene (when it has text)
   std::set<double> palette_times;
   for (const auto& sp : plan.scenes) {
-    if (read_text && !sp.texts.empty()) look_scene.emplace(sp.look_s, sp.scene);
+    if (read_text && !sp.texts.empty()) look_scene.emplace(sp.look_s, &sp);
     if (!sp.palette.empty()) palette_times.insert(sp.look_s);
   }
   PictureSamples samples;
   samples.resize(times.size());
   VideoQaTimings t;
-  OcrQueue ocr(plan.ocr_model, t.ocr_s);
-  Status ocr_status;
+  OcrQueue ocr(plan.ocr_model, s.ocr_max_cer);
   LoudnessMeter loudness;
   Status audio_status;
 
   ScanOptions options;
   options.frame_times = times;
   options.reference_frames_only = s.reference_frames_only;
+  options.skip_unwatched = s.reference_frames_only;
   auto on_frame = [&](size_t i, double shown_s, const RgbImage& img) {
     PictureSample& p = samples[i];
     p.shown_s = shown_s;
     p.thumb = MakeThumb(img);
     p.dark_fraction = DarkFraction(img, s.black_luma);
     if (palette_times.contains(times[i])) p.colours = DominantColours(img);
-    if (auto it = look_scene.find(times[i]); it != look_scene.end() && ocr_status) {
-      ocr_status = ocr.Add(it->second, ToGrey(img));
+    if (auto it = look_scene.find(times[i]); it != look_scene.end()) {
+      ocr.Add(it->second->scene, ToGrey(img), it->second->texts, it->second->uneven_background);
     }
   };
   auto on_audio = [&](std::span<const float> chunk, int channels, int rate) {
     if (audio_status) audio_status = loudness.Add(chunk, channels, rate);
   };
   AIPROD_ASSIGN(MediaScan scan, ScanMedia(req.video_path, options, on_frame, on_audio));
-  if (ocr_status) ocr_status = ocr.Flush();
-  t.scan_s = Since(started) - t.ocr_s;
-  if (!ocr_status) return Unexpected(ocr_status.error());
+  t.scan_s = Since(started);
+  // The scenes' text was read while the scan went on; wait for the last.
+  AIPROD_ASSIGN(auto ocr_read, ocr.Finish());
+  t.ocr_s = ocr.busy_s();
+  t.ocr_wait_s = Since(started) - t.scan_s;
   for (size_t i = 0; i < times.size(); ++i) samples.by_time.emplace(times[i], i);
 
   QaReport report;
@@ -166,7 +136,7 @@ Result<QaReport> RunVideoQa(const VideoQaRequest& req, VideoQaTimings* timings) 
     FrozenFrameCheck(plan, samples, s, report);
     PaletteCheck(plan, samples, s, report);
     if (read_text) {
-      OcrChecks(plan, ocr.read(), s, report);
+      OcrChecks(plan, ocr_read, s, report);
     } else if (s.ocr) {
       QaCheck skipped{"ocr_text", nullptr, s.ocr_max_cer, true,
                       "skipped: no Tesseract model for '" + plan.lang + "'"};

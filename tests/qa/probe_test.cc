@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "model/manifest.h"
+#include "qa/media_scan.h"
 #include "qa/mp4_boxes.h"
 #include "render/renderer.h"
 #include "testing/temp_dir.h"
@@ -97,6 +98,50 @@ TEST_F(Probe, FramesAtTimes) {
   auto after = DecodeFrameAt(path_, 2.5);
   ASSERT_FALSE(after.has_value());
   EXPECT_EQ(after.error().field, "t_s");
+}
+
+// With skip_unwatched the scan leaves undecoded the pictures no requested time
+// needs (here the red scene's tail, then everything after the last time), and
+// still hands each time the very picture a full decode gives it.
+TEST_F(Probe, ScanSkipsPicturesNobodyLooksAt) {
+  struct Seen {
+    double shown_s = -1;
+    Rgb centre;
+  };
+  auto scan = [&](const std::vector<double>& times, bool skip, std::vector<Seen>& seen) {
+    ScanOptions o;
+    o.frame_times = times;
+    o.reference_frames_only = true;
+    o.skip_unwatched = skip;
+    seen.assign(times.size(), {});
+    auto r = ScanMedia(path_, o, [&](size_t i, double shown_s, const RgbImage& img) {
+      seen[i] = {shown_s, PixelAt(img, 160, 90)};
+    });
+    EXPECT_TRUE(r.has_value()) << r.error().ToString();
+    return r ? r->integrity : ScanIntegrity{};
+  };
+  for (const std::vector<double>& times :
+       {std::vector<double>{0.2, 1.5}, {0.96, 1.0}, {0.2}, {1.99}}) {
+    std::vector<Seen> full, skipped;
+    ScanIntegrity all = scan(times, false, full);
+    ScanIntegrity some = scan(times, true, skipped);
+    EXPECT_EQ(all.skipped_video_packets, 0);
+    EXPECT_EQ(some.video_packets, 50);
+    EXPECT_TRUE(some.Intact());
+    for (size_t i = 0; i < times.size(); ++i) {
+      EXPECT_DOUBLE_EQ(skipped[i].shown_s, full[i].shown_s) << times[i];
+      EXPECT_EQ(skipped[i].centre.r, full[i].centre.r) << times[i];
+      EXPECT_EQ(skipped[i].centre.b, full[i].centre.b) << times[i];
+    }
+    if (times.back() < 1.5) {
+      EXPECT_GT(some.skipped_video_packets, 10) << times.back();
+      EXPECT_LT(some.decoded_video_frames, all.decoded_video_frames);
+    }
+  }
+  std::vector<Seen> seen;
+  scan({0.2, 1.5}, true, seen);
+  EXPECT_GT(seen[0].centre.r, 240);  // red
+  EXPECT_GT(seen[1].centre.b, 240);  // blue
 }
 
 TEST_F(Probe, DecodesAudioSamples) {
