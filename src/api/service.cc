@@ -265,6 +265,11 @@ HttpResponse ApiService::Impl::Handle(HttpRequest& req) {
   HttpResponse res;
   std::string_view templ = route ? std::string_view(route->path) : "unmatched";
   if (route) {
+    // A GET's reads (its key lookup, its job) share one read transaction.
+    std::optional<ConnectionPool::ReadScope> reads;
+    if (route->method == "GET" && route->access == Access::kPrincipal && deps.pool) {
+      reads.emplace(*deps.pool);
+    }
     res = Dispatch(*route, ctx);
   } else if (!allow.empty()) {
     res = Problem(405, "method_not_allowed", "allowed: " + allow);

@@ -7,6 +7,16 @@
 #include "store/sqlite/sqlite_connection.h"
 
 namespace aiprod {
+namespace {
+
+// The connection a ReadScope lends on this thread.
+struct Lent {
+  const ConnectionPool* pool = nullptr;
+  SqlConnection* conn = nullptr;
+};
+thread_local Lent t_lent;
+
+}  // namespace
 
 ConnectionPool::ConnectionPool(SqlDialect dialect, std::string engine, Factory factory,
                                size_t max_idle)
@@ -22,6 +32,7 @@ ConnectionPool::Handle::~Handle() {
 }
 
 Result<ConnectionPool::Handle> ConnectionPool::Acquire() {
+  if (t_lent.pool == this) return Handle(t_lent.conn);
   {
     std::lock_guard lock(mu_);
     if (!idle_.empty()) {
@@ -32,6 +43,20 @@ Result<ConnectionPool::Handle> ConnectionPool::Acquire() {
   }
   AIPROD_ASSIGN(auto c, factory_());
   return Handle(this, std::move(c));
+}
+
+ConnectionPool::ReadScope::ReadScope(ConnectionPool& pool) {
+  if (t_lent.pool != nullptr) return;  // nested: the outer scope lends
+  auto h = pool.Acquire();
+  if (!h || !(*h)->BeginRead()) return;  // callers acquire on their own and see the error
+  held_.emplace(std::move(*h));
+  t_lent = {&pool, &**held_};
+}
+
+ConnectionPool::ReadScope::~ReadScope() {
+  if (!held_) return;
+  t_lent = {};
+  (*held_)->EndRead();
 }
 
 Result<std::shared_ptr<ConnectionPool>> OpenPool(const std::string& url) {

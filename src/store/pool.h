@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 #include "store/migrations.h"
@@ -19,7 +20,8 @@ class ConnectionPool {
 
   ConnectionPool(SqlDialect dialect, std::string engine, Factory factory, size_t max_idle = 8);
 
-  // A connection for the caller's exclusive use until the handle is destroyed.
+  // A connection for the caller's exclusive use until the handle is destroyed
+  // (or, inside a ReadScope, the scope's connection, lent).
   class Handle {
    public:
     Handle(ConnectionPool* pool, std::unique_ptr<SqlConnection> c)
@@ -27,15 +29,37 @@ class ConnectionPool {
     Handle(Handle&&) = default;
     Handle& operator=(Handle&&) = delete;
     ~Handle();
-    SqlConnection* operator->() { return c_.get(); }
-    SqlConnection& operator*() { return *c_; }
+    SqlConnection* operator->() { return get(); }
+    SqlConnection& operator*() { return *get(); }
 
    private:
+    friend class ConnectionPool;
+    explicit Handle(SqlConnection* lent) : pool_(nullptr), lent_(lent) {}
+    SqlConnection* get() { return c_ ? c_.get() : lent_; }
     ConnectionPool* pool_;
     std::unique_ptr<SqlConnection> c_;
+    SqlConnection* lent_ = nullptr;
   };
 
   Result<Handle> Acquire();
+
+  // While a ReadScope lives, Acquire() on its thread lends every caller the
+  // scope's one connection, inside a read transaction (SqlConnection::BeginRead):
+  // the reads of one request see one state of the database and, on SQLite,
+  // take the read lock once. Writes still work (they end the read
+  // transaction first). For short request handlers only: a read transaction
+  // held long keeps SQLite from recycling its WAL. A scope inside another on
+  // the same thread does nothing.
+  class ReadScope {
+   public:
+    explicit ReadScope(ConnectionPool& pool);
+    ReadScope(const ReadScope&) = delete;
+    ReadScope& operator=(const ReadScope&) = delete;
+    ~ReadScope();
+
+   private:
+    std::optional<Handle> held_;
+  };
   SqlDialect dialect() const { return dialect_; }
   const std::string& engine() const { return engine_; }
   // " FOR UPDATE" on PostgreSQL (row locks), "" on SQLite (the write

@@ -43,6 +43,13 @@ class SqlConnection {
   virtual Status ExecScript(std::string_view sql) = 0;
   // Starts a transaction that will write (SQLite: BEGIN IMMEDIATE).
   virtual Status BeginWrite() = 0;
+  // A read transaction around the next statements, so that they see one
+  // state of the database (SQLite also takes its WAL read lock once instead of
+  // per statement: a third of a simple GET's cost). A statement that writes,
+  // or BeginWrite, ends it first; EndRead ends it. No-op on engines where it
+  // would only add round trips (PostgreSQL).
+  virtual Status BeginRead() { return {}; }
+  virtual void EndRead() {}
   virtual Status Commit() = 0;
   virtual void Rollback() = 0;
   // False when the connection is broken and must be discarded.

@@ -12,6 +12,7 @@
 #include "core/ids.h"
 #include "store/migrations.h"
 #include "store/pool.h"
+#include "store/sql_store.h"
 #include "testing/postgres.h"
 #include "testing/temp_dir.h"
 
@@ -36,7 +37,8 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
     ASSERT_TRUE(store_->Migrate());
   }
 
-  Job Create(Priority p = Priority::kNormal, std::string brand = "b1", int64_t now = kT0) {
+  Job Create(Priority p = Priority::kNormal, std::string brand = "b1", int64_t now = kT0,
+             Store* store = nullptr) {
     NewJob nj;
     nj.id = NewUuidV7(clock_);
     clock_.Advance(1);
@@ -46,7 +48,7 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
     nj.brief.target_langs = {"en"};
     nj.brief.aspect_ratios = {"16:9"};
     nj.now_ms = now;
-    auto job = store_->CreateJob(nj);
+    auto job = (store ? store : store_.get())->CreateJob(nj);
     EXPECT_TRUE(job) << job.error().ToString();
     return *job;
   }
@@ -79,6 +81,44 @@ TEST_P(StoreTest, RefusesADatabaseFromTheFuture) {
   auto st = store_->Migrate();
   ASSERT_FALSE(st);
   EXPECT_EQ(st.error().code, ErrorCode::kConflict);
+}
+
+// A request's reads share one connection in one read transaction; writes
+// made inside still land at once.
+TEST_P(StoreTest, AReadScopeLendsOneConnectionAndLetsWritesThrough) {
+  auto pool = OpenPool(url_);
+  ASSERT_TRUE(pool) << pool.error().ToString();
+  SqlStore scoped(*pool);
+  const Job first = Create();
+  {
+    ConnectionPool::ReadScope scope(**pool);
+    auto a = (*pool)->Acquire(), b = (*pool)->Acquire();
+    ASSERT_TRUE(a && b);
+    EXPECT_EQ(&**a, &**b);
+    {
+      ConnectionPool::ReadScope nested(**pool);
+      auto c = (*pool)->Acquire();
+      ASSERT_TRUE(c);
+      EXPECT_EQ(&**c, &**a);
+    }
+    ASSERT_TRUE(scoped.GetJob(first.id));
+    const Job meanwhile = Create();  // through another pool
+    auto seen = scoped.GetJob(meanwhile.id);
+    if (GetParam() == "sqlite") {  // one snapshot for the whole scope
+      ASSERT_FALSE(seen);
+      EXPECT_EQ(seen.error().code, ErrorCode::kNotFound);
+    } else {  // PostgreSQL reads statement by statement
+      EXPECT_TRUE(seen);
+    }
+    // A write inside the scope ends its read transaction and commits at once.
+    const Job written = Create(Priority::kNormal, "b1", kT0, &scoped);
+    EXPECT_TRUE(store_->GetJob(written.id)) << "not visible outside the scope";
+    EXPECT_TRUE(scoped.GetJob(meanwhile.id));
+  }
+  // Back to one connection per caller.
+  auto a = (*pool)->Acquire(), b = (*pool)->Acquire();
+  ASSERT_TRUE(a && b);
+  EXPECT_NE(&**a, &**b);
 }
 
 TEST_P(StoreTest, CreateGetAndEvents) {

@@ -52,6 +52,9 @@ Result<sqlite3_stmt*> SqliteConnection::Prepare(std::string_view sql,
     }
     cache_.emplace(std::string(sql), stmt);
   }
+  // A write inside a read transaction would be held until EndRead and could
+  // fail on a stale snapshot: end the read transaction first.
+  if (reading_ && !sqlite3_stmt_readonly(stmt)) EndRead();
   for (size_t i = 0; i < params.size(); ++i) {
     int idx = static_cast<int>(i + 1);
     const SqlValue& v = params[i];
@@ -122,6 +125,7 @@ Result<SqlRows> SqliteConnection::Query(std::string_view sql, const std::vector<
 }
 
 Status SqliteConnection::ExecScript(std::string_view sql) {
+  EndRead();
   std::string s(sql);
   char* err = nullptr;
   if (sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
@@ -134,9 +138,35 @@ Status SqliteConnection::ExecScript(std::string_view sql) {
   return {};
 }
 
-Status SqliteConnection::BeginWrite() { return ExecScript("BEGIN IMMEDIATE"); }
+Status SqliteConnection::Step(std::string_view sql) {
+  AIPROD_ASSIGN(sqlite3_stmt * stmt, Prepare(sql, {}));
+  const int rc = sqlite3_step(stmt);
+  sqlite3_reset(stmt);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW) return LastError(sql);
+  return {};
+}
+
+Status SqliteConnection::BeginWrite() {
+  EndRead();
+  return ExecScript("BEGIN IMMEDIATE");
+}
+
+Status SqliteConnection::BeginRead() {
+  if (reading_ || !sqlite3_get_autocommit(db_)) return {};  // already in a transaction
+  AIPROD_TRY(Step("BEGIN"));
+  reading_ = true;
+  return {};
+}
+
+void SqliteConnection::EndRead() {
+  if (!reading_) return;
+  reading_ = false;
+  if (!Step("COMMIT")) Rollback();
+}
+
 Status SqliteConnection::Commit() { return ExecScript("COMMIT"); }
 void SqliteConnection::Rollback() {
+  reading_ = false;
   if (!sqlite3_get_autocommit(db_)) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
 }
 

@@ -24,6 +24,8 @@ class SqliteConnection final : public SqlConnection {
   Result<SqlRows> Query(std::string_view sql, const std::vector<SqlValue>& params = {}) override;
   Status ExecScript(std::string_view sql) override;
   Status BeginWrite() override;
+  Status BeginRead() override;
+  void EndRead() override;
   Status Commit() override;
   void Rollback() override;
   bool Healthy() override { return db_ != nullptr; }
@@ -35,9 +37,11 @@ class SqliteConnection final : public SqlConnection {
   explicit SqliteConnection(sqlite3* db) : db_(db) {}
   Result<sqlite3_stmt*> Prepare(std::string_view sql, const std::vector<SqlValue>& params);
   std::unexpected<Error> LastError(std::string_view what) const;
+  Status Step(std::string_view sql);  // a cached statement without parameters or rows
 
   sqlite3* db_;
   std::map<std::string, sqlite3_stmt*, std::less<>> cache_;  // owned; finalized in dtor
+  bool reading_ = false;                                     // inside BeginRead's transaction
 };
 
 }  // namespace aiprod
