@@ -116,6 +116,9 @@ struct HttpServer::Impl {
         handler(std::move(h)),
         log(std::move(l)),
         ioc(options.threads),
+        writes(options.write_threads > 0
+                   ? std::make_unique<asio::thread_pool>(static_cast<size_t>(options.write_threads))
+                   : nullptr),
         strand(asio::make_strand(ioc)),
         acceptor(strand),
         signals(strand),
@@ -125,6 +128,7 @@ struct HttpServer::Impl {
   Handler handler;
   Logger log;
   asio::io_context ioc;
+  std::unique_ptr<asio::thread_pool> writes;  // handlers of writes (ServerOptions::write_threads)
   asio::strand<asio::io_context::executor_type> strand;  // acceptor, signals, drain
   tcp::acceptor acceptor;
   asio::signal_set signals;
@@ -138,6 +142,15 @@ struct HttpServer::Impl {
   std::function<void()> on_signal;
 
   awaitable<void> Accept();
+  // The handler, its exceptions turned into a 500.
+  HttpResponse Call(HttpRequest& req) {
+    try {
+      return handler(req);
+    } catch (const std::exception& e) {
+      log.Error("handler threw", {{"error", e.what()}, {"path", req.path}});
+      return Problem(500, "internal", "internal error");
+    }
+  }
   awaitable<void> Session(std::shared_ptr<Conn> c);
   awaitable<bool> WriteStream(Conn& c, HttpResponse& res, unsigned version);
   awaitable<bool> WriteSimple(Conn& c, HttpResponse& res, unsigned version, bool keep_alive);
@@ -320,11 +333,12 @@ awaitable<void> HttpServer::Impl::Session(std::shared_ptr<Conn> c) {
     bool keep_alive = breq.keep_alive();
     HttpRequest req = Convert(breq, c->remote);
     HttpResponse res;
-    try {
-      res = handler(req);
-    } catch (const std::exception& e) {
-      log.Error("handler threw", {{"error", e.what()}, {"path", req.path}});
-      res = Problem(500, "internal", "internal error");
+    if (writes && req.method != "GET" && req.method != "HEAD") {
+      res = co_await asio::co_spawn(
+          writes->get_executor(),
+          [this, &req]() -> awaitable<HttpResponse> { co_return Call(req); }, use_awaitable);
+    } else {
+      res = Call(req);
     }
     keep_alive = keep_alive && !c->stop && !stopping;
     bool ok = false;
@@ -429,6 +443,8 @@ void HttpServer::Wait() {
     if (t.joinable()) t.join();
   }
   impl_->threads.clear();
+  // The sessions waited for their handlers; nothing is left in the pool.
+  if (impl_->writes) impl_->writes->join();
 }
 
 size_t HttpServer::active_connections() const { return impl_->active.load(); }

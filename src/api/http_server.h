@@ -3,8 +3,11 @@
 // idle timeouts, and graceful shutdown (stop accepting, close idle
 // connections, let requests in flight finish, then return).
 //
-// Handlers run on the I/O threads and may block briefly (database calls);
-// exceptions from a handler become a 500 problem and never leave the server.
+// GET and HEAD handlers run on the I/O threads and may block briefly
+// (database reads); the others (writes: a durable commit waits for the disk)
+// run on a pool of their own, so that many can wait at once and their
+// commits can be grouped. Exceptions from a handler become a 500 problem and
+// never leave the server.
 // Thread-safe: Shutdown may be called from any thread except a handler.
 #pragma once
 
@@ -23,6 +26,7 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 0;  // 0: any free port (Listen returns it)
   int threads = 2;
+  int write_threads = 16;  // handlers of other methods than GET/HEAD; 0: on the I/O threads
   int max_connections = 1024;
   size_t max_header_bytes = 16 << 10;
   size_t max_body_bytes = 256 << 10;

@@ -120,6 +120,7 @@ Result<uint16_t> ApiServer::Start(const std::string& listen_override, bool handl
   o.host = addr.first;
   o.port = addr.second;
   o.threads = c.api.threads;
+  o.write_threads = c.api.write_threads;
   o.max_connections = c.api.max_connections;
   o.max_header_bytes = static_cast<size_t>(c.limits.max_header_bytes);
   o.max_body_bytes = static_cast<size_t>(c.limits.max_body_bytes);

@@ -167,6 +167,8 @@ std::vector<Field> Fields() {
       i(
           "api.threads", [](Config& c) { return &c.api.threads; }, 1, 64),
       i(
+          "api.write_threads", [](Config& c) { return &c.api.write_threads; }, 0, 256),
+      i(
           "api.max_connections", [](Config& c) { return &c.api.max_connections; }, 1, 100'000),
       d(
           "api.read_timeout_s", [](Config& c) { return &c.api.read_timeout_s; }, 0.1, 3600),

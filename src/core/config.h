@@ -49,7 +49,8 @@ struct LimitsConfig {
 struct ApiConfig {
   std::string listen = "127.0.0.1:8080";  // host:port; port 0 picks a free port
   std::string public_url;                 // prefix of absolute links; empty: relative links
-  int threads = 2;                        // I/O threads
+  int threads = 2;                        // I/O threads (GET handlers run on them)
+  int write_threads = 16;                 // handlers of writes: they wait for the disk
   int max_connections = 1024;             // further connections get 503 and are closed
   double read_timeout_s = 10;             // to receive one whole request (slow clients)
   double keepalive_timeout_s = 60;        // idle keep-alive connections are closed after this

@@ -40,33 +40,13 @@ std::string AuditHash(const std::string& prev_hash, const AuditEntry& e) {
                    canonical.dump(-1, ' ', false, Json::error_handler_t::replace));
 }
 
-Status AuditLog::Append(AuditEntry e) {
-  Slot slot{std::move(e), false, {}};
-  std::unique_lock lock(mu_);
-  pending_.push_back(&slot);
-  while (!slot.done) {
-    if (flushing_) {
-      cv_.wait(lock);
-      continue;
-    }
-    // Become the leader: write everything queued so far in one transaction.
-    flushing_ = true;
-    std::vector<Slot*> batch;
-    batch.swap(pending_);
-    lock.unlock();
-    Status st = Write(batch);
-    lock.lock();
-    for (Slot* s : batch) {
-      s->status = st;
-      s->done = true;
-    }
-    flushing_ = false;
-    cv_.notify_all();
-  }
-  return slot.status;
-}
+AuditLog::AuditLog(std::shared_ptr<ConnectionPool> pool)
+    : pool_(std::move(pool)),
+      appends_([this](std::span<AuditEntry* const> b) { return Write(b); }) {}
 
-Status AuditLog::Write(const std::vector<Slot*>& batch) {
+Status AuditLog::Append(AuditEntry e) { return appends_.Submit(e); }
+
+Status AuditLog::Write(std::span<AuditEntry* const> batch) {
   AIPROD_ASSIGN(auto c, pool_->Acquire());
   AIPROD_ASSIGN(auto tx, SqlTransaction::Begin(*c));
   // The write transaction serializes appenders (SQLite: database lock;
@@ -74,8 +54,8 @@ Status AuditLog::Write(const std::vector<Slot*>& batch) {
   AIPROD_ASSIGN(auto last, c->Query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"));
   int64_t seq = last.empty() ? 0 : last.Int(0, "seq");
   std::string prev = last.empty() ? kAuditGenesis : last.Text(0, "hash");
-  for (Slot* s : batch) {
-    const AuditEntry& e = s->entry;
+  for (const AuditEntry* entry : batch) {
+    const AuditEntry& e = *entry;
     std::string hash = AuditHash(prev, e);
     AIPROD_TRY(
         c->Exec("INSERT INTO audit_log (seq, at, principal, action, target, outcome, "

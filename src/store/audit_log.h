@@ -10,13 +10,13 @@
 // appends are committed together in one transaction (group commit).
 #pragma once
 
-#include <condition_variable>
 #include <memory>
-#include <mutex>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "core/json.h"
+#include "store/group_commit.h"
 #include "store/pool.h"
 
 namespace aiprod {
@@ -57,26 +57,19 @@ struct AuditVerification {
 
 class AuditLog {
  public:
-  explicit AuditLog(std::shared_ptr<ConnectionPool> pool) : pool_(std::move(pool)) {}
+  explicit AuditLog(std::shared_ptr<ConnectionPool> pool);
 
+  // Rows appended at the same time share one transaction (group_commit.h).
   Status Append(AuditEntry e);
   // Rows with seq > after_seq, oldest first, at most `limit`.
   Result<std::vector<AuditRow>> List(int64_t after_seq, int limit);
   Result<AuditVerification> Verify();
 
  private:
-  struct Slot {
-    AuditEntry entry;
-    bool done = false;
-    Status status;
-  };
-  Status Write(const std::vector<Slot*>& batch);
+  Status Write(std::span<AuditEntry* const> batch);
 
   std::shared_ptr<ConnectionPool> pool_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<Slot*> pending_;  // guarded by mu_; slots live on their callers' stacks
-  bool flushing_ = false;       // guarded by mu_: a leader is writing a batch
+  GroupCommit<AuditEntry> appends_;
 };
 
 }  // namespace aiprod

@@ -57,31 +57,43 @@ Result<Job> SqlStore::LoadJob(SqlConnection& c, const std::string& id) {
   return JobFromRow(rows, 0);
 }
 
+SqlStore::SqlStore(std::shared_ptr<ConnectionPool> pool)
+    : pool_(std::move(pool)),
+      creations_([this](std::span<Creation* const> batch) { return CreateJobs(batch); }) {}
+
 Result<Job> SqlStore::CreateJob(const NewJob& nj) {
+  Creation c{&nj, {}};
+  AIPROD_TRY(creations_.Submit(c));
+  return std::move(c.created);
+}
+
+Status SqlStore::CreateJobs(std::span<Creation* const> batch) {
   AIPROD_ASSIGN(auto c, pool_->Acquire());
   AIPROD_ASSIGN(auto tx, SqlTransaction::Begin(*c));
-  const Brief& b = nj.brief;
-  SqlValue hint = std::monostate{};
-  if (b.duration_hint_s) hint = *b.duration_hint_s;
-  SqlValue brand = std::monostate{};
-  if (!b.brand_id.empty()) brand = b.brand_id;
-  SqlValue webhook = std::monostate{};
-  if (!b.webhook_url.empty()) webhook = b.webhook_url;
-  AIPROD_TRY(c->Exec(
-      "INSERT INTO jobs (id, content, preset, state, priority, lang, brand_id, target_langs, "
-      "aspect_ratios, duration_hint_s, review, draft, webhook_url, options, max_attempts, "
-      "run_after, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-      "?, ?)",
-      {nj.id, b.content, b.preset, std::string(StateName(JobState::kQueued)),
-       int64_t{static_cast<int>(b.priority)}, b.lang, brand, Json(b.target_langs).dump(),
-       Json(b.aspect_ratios).dump(), hint, int64_t{b.review}, int64_t{b.draft}, webhook,
-       nj.options.dump(), int64_t{nj.max_attempts}, nj.now_ms, nj.now_ms, nj.now_ms}));
-  AIPROD_TRY(InsertEvent(*c, nj.id, "created", "", "queued",
-                         {{"preset", b.preset}, {"brand_id", b.brand_id}}, nj.now_ms));
+  for (Creation* item : batch) {
+    const NewJob& nj = *item->job;
+    const Brief& b = nj.brief;
+    SqlValue hint = std::monostate{};
+    if (b.duration_hint_s) hint = *b.duration_hint_s;
+    SqlValue brand = std::monostate{};
+    if (!b.brand_id.empty()) brand = b.brand_id;
+    SqlValue webhook = std::monostate{};
+    if (!b.webhook_url.empty()) webhook = b.webhook_url;
+    AIPROD_TRY(c->Exec(
+        "INSERT INTO jobs (id, content, preset, state, priority, lang, brand_id, target_langs, "
+        "aspect_ratios, duration_hint_s, review, draft, webhook_url, options, max_attempts, "
+        "run_after, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+        "?, ?, ?)",
+        {nj.id, b.content, b.preset, std::string(StateName(JobState::kQueued)),
+         int64_t{static_cast<int>(b.priority)}, b.lang, brand, Json(b.target_langs).dump(),
+         Json(b.aspect_ratios).dump(), hint, int64_t{b.review}, int64_t{b.draft}, webhook,
+         nj.options.dump(), int64_t{nj.max_attempts}, nj.now_ms, nj.now_ms, nj.now_ms}));
+    AIPROD_TRY(InsertEvent(*c, nj.id, "created", "", "queued",
+                           {{"preset", b.preset}, {"brand_id", b.brand_id}}, nj.now_ms));
+    AIPROD_ASSIGN(item->created, LoadJob(*c, nj.id));
+  }
   AIPROD_TRY(NotifyRunnable(*c));
-  AIPROD_ASSIGN(Job job, LoadJob(*c, nj.id));
-  AIPROD_TRY(tx.Commit());
-  return job;
+  return tx.Commit();
 }
 
 Result<Job> SqlStore::GetJob(const std::string& id) {

@@ -3,7 +3,9 @@
 #pragma once
 
 #include <memory>
+#include <span>
 
+#include "store/group_commit.h"
 #include "store/pool.h"
 #include "store/store.h"
 
@@ -11,7 +13,7 @@ namespace aiprod {
 
 class SqlStore final : public Store {
  public:
-  explicit SqlStore(std::shared_ptr<ConnectionPool> pool) : pool_(std::move(pool)) {}
+  explicit SqlStore(std::shared_ptr<ConnectionPool> pool);
 
   Status Migrate() override;
   Result<int> SchemaVersion() override;
@@ -19,6 +21,7 @@ class SqlStore final : public Store {
   std::string Engine() const override { return pool_->engine(); }
   const std::shared_ptr<ConnectionPool>& pool() const { return pool_; }
 
+  // Jobs created at the same time share one transaction (group_commit.h).
   Result<Job> CreateJob(const NewJob& job) override;
   Result<Job> GetJob(const std::string& id) override;
   Result<std::vector<Job>> ListJobs(const JobFilter& filter) override;
@@ -47,8 +50,14 @@ class SqlStore final : public Store {
   Status CheckManifestRevision(SqlConnection& c, const std::string& job_id, const JobTransition& t);
   Result<Job> LoadJob(SqlConnection& c, const std::string& id);
   Status NotifyRunnable(SqlConnection& c);
+  struct Creation {
+    const NewJob* job;
+    Job created;
+  };
+  Status CreateJobs(std::span<Creation* const> batch);
 
   std::shared_ptr<ConnectionPool> pool_;
+  GroupCommit<Creation> creations_;
 };
 
 }  // namespace aiprod

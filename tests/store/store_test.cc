@@ -121,6 +121,49 @@ TEST_P(StoreTest, AReadScopeLendsOneConnectionAndLetsWritesThrough) {
   EXPECT_NE(&**a, &**b);
 }
 
+// Jobs created at the same time share transactions (group commit): every one
+// lands once, with its event, and a duplicate id fails alone.
+TEST_P(StoreTest, ConcurrentCreationsAllLandAndADuplicateFailsAlone) {
+  const Job existing = Create();
+  constexpr int kThreads = 8, kEach = 10;
+  std::vector<NewJob> jobs(kThreads * kEach);
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    jobs[i].id = i == 37 ? existing.id : NewUuidV7(clock_);
+    clock_.Advance(1);
+    jobs[i].brief.content = "Job " + std::to_string(i) + ".";
+    jobs[i].brief.brand_id = "b1";
+    jobs[i].brief.target_langs = {"en"};
+    jobs[i].brief.aspect_ratios = {"16:9"};
+    jobs[i].now_ms = kT0;
+  }
+  std::vector<Result<Job>> results(jobs.size(), Fail(ErrorCode::kInternal, "not run"));
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = t * kEach; i < (t + 1) * kEach; ++i) results[i] = store_->CreateJob(jobs[i]);
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    if (i == 37) {
+      ASSERT_FALSE(results[i]);
+      EXPECT_EQ(results[i].error().code, ErrorCode::kConflict);
+      continue;
+    }
+    ASSERT_TRUE(results[i]) << i << ": " << results[i].error().ToString();
+    EXPECT_EQ(results[i]->id, jobs[i].id);
+    EXPECT_EQ(results[i]->brief.content, jobs[i].brief.content);
+  }
+  JobFilter all;
+  all.limit = 1000;
+  auto listed = store_->ListJobs(all);
+  ASSERT_TRUE(listed);
+  EXPECT_EQ(listed->size(), jobs.size());  // the existing job and every new one but the duplicate
+  auto events = store_->ListEvents(jobs[5].id);
+  ASSERT_TRUE(events);
+  EXPECT_EQ(events->size(), 1u);
+}
+
 TEST_P(StoreTest, CreateGetAndEvents) {
   Job j = Create();
   auto got = store_->GetJob(j.id);

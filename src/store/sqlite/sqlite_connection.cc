@@ -2,7 +2,27 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
+#include <filesystem>
+
 namespace aiprod {
+namespace {
+
+// The in-process writer lock of a database file (SqliteConnection::writer_).
+std::timed_mutex& WriterLockFor(const std::string& path) {
+  static std::mutex mu;
+  static std::map<std::string, std::unique_ptr<std::timed_mutex>>
+      locks;  // never shrinks: one per file
+  std::error_code ec;
+  std::string key = std::filesystem::weakly_canonical(path, ec).string();
+  if (ec) key = path;
+  std::lock_guard lock(mu);
+  auto& m = locks[key];
+  if (!m) m = std::make_unique<std::timed_mutex>();
+  return *m;
+}
+
+}  // namespace
 
 Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(const std::string& path,
                                                                  int busy_timeout_ms) {
@@ -14,7 +34,8 @@ Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(const std::stri
     sqlite3_close(db);
     return Fail(ErrorCode::kUnavailable, "cannot open database " + path + ": " + msg);
   }
-  std::unique_ptr<SqliteConnection> conn(new SqliteConnection(db));
+  std::unique_ptr<SqliteConnection> conn(
+      new SqliteConnection(db, &WriterLockFor(path), busy_timeout_ms));
   sqlite3_busy_timeout(db, busy_timeout_ms);
   // WAL lets readers run beside the one writer; FULL sync makes each commit
   // durable before it returns; foreign keys keep events tied to their job.
@@ -148,7 +169,13 @@ Status SqliteConnection::Step(std::string_view sql) {
 
 Status SqliteConnection::BeginWrite() {
   EndRead();
-  return ExecScript("BEGIN IMMEDIATE");
+  std::unique_lock lock(*writer_, std::defer_lock);
+  if (!lock.try_lock_for(std::chrono::milliseconds(busy_timeout_ms_))) {
+    return Fail(ErrorCode::kUnavailable, "the database is busy: another writer in this process");
+  }
+  AIPROD_TRY(ExecScript("BEGIN IMMEDIATE"));
+  writing_ = std::move(lock);
+  return {};
 }
 
 Status SqliteConnection::BeginRead() {
@@ -164,10 +191,17 @@ void SqliteConnection::EndRead() {
   if (!Step("COMMIT")) Rollback();
 }
 
-Status SqliteConnection::Commit() { return ExecScript("COMMIT"); }
+Status SqliteConnection::Commit() {
+  Status st = ExecScript("COMMIT");
+  // A failed COMMIT leaves the transaction open; Rollback ends it and unlocks.
+  if (st && writing_.owns_lock()) writing_.unlock();
+  return st;
+}
+
 void SqliteConnection::Rollback() {
   reading_ = false;
   if (!sqlite3_get_autocommit(db_)) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  if (writing_.owns_lock()) writing_.unlock();
 }
 
 Status SqliteConnection::BackupTo(const std::string& dest_path) {

@@ -4,6 +4,7 @@
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "store/sql.h"
@@ -34,7 +35,8 @@ class SqliteConnection final : public SqlConnection {
   Status BackupTo(const std::string& dest_path);
 
  private:
-  explicit SqliteConnection(sqlite3* db) : db_(db) {}
+  SqliteConnection(sqlite3* db, std::timed_mutex* writer, int busy_timeout_ms)
+      : db_(db), writer_(writer), busy_timeout_ms_(busy_timeout_ms) {}
   Result<sqlite3_stmt*> Prepare(std::string_view sql, const std::vector<SqlValue>& params);
   std::unexpected<Error> LastError(std::string_view what) const;
   Status Step(std::string_view sql);  // a cached statement without parameters or rows
@@ -42,6 +44,13 @@ class SqliteConnection final : public SqlConnection {
   sqlite3* db_;
   std::map<std::string, sqlite3_stmt*, std::less<>> cache_;  // owned; finalized in dtor
   bool reading_ = false;                                     // inside BeginRead's transaction
+  // One writer at a time per database file in this process: the others wait
+  // here, woken as soon as it commits, instead of in SQLite's busy handler,
+  // which sleeps in steps of up to 100 ms. Held from BeginWrite to the end
+  // of the transaction.
+  std::timed_mutex* writer_;
+  std::unique_lock<std::timed_mutex> writing_;
+  int busy_timeout_ms_;
 };
 
 }  // namespace aiprod
