@@ -66,11 +66,16 @@ Result<pid_t> Spawn(const std::vector<std::string>& argv_in,
   return pid;
 }
 
+// A wait status as an exit code: 128 + signal when killed.
+int ExitCode(int status) {
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 int WaitExit(pid_t pid) {
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return ExitCode(status);
 }
 
 // Waits until `fd` is ready for `events` or the deadline passes.
@@ -211,7 +216,7 @@ int ChildProcess::Finish() {
     int status = 0;
     pid_t r = waitpid(pid_, &status, WNOHANG);
     if (r == pid_) {
-      code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      code = ExitCode(status);
     } else if (r < 0 && errno != EINTR) {
       code = 128;
     } else {

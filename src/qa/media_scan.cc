@@ -256,6 +256,12 @@ Result<MediaScan> ScanMedia(const std::string& path, const ScanOptions& options,
   av::FramePtr frame(av_frame_alloc());
   if (!pkt || !frame) return Fail(ErrorCode::kInternal, "out of memory");
 
+  // The next requested time in stream ticks, for the skipper.
+  auto next_target_ticks = [&]() -> int64_t {
+    const double next = grabber.NextTime();
+    return std::isfinite(next) ? origin + static_cast<int64_t>(std::floor(next / av_q2d(video_tb)))
+                               : std::numeric_limits<int64_t>::max();
+  };
   auto on_video = [&](const AVFrame* f) -> Status {
     ++integrity.decoded_video_frames;
     decoded.Add(f->best_effort_timestamp, f->pkt_duration);
@@ -310,11 +316,7 @@ Result<MediaScan> ScanMedia(const std::string& path, const ScanOptions& options,
     if (d == &video) {
       ++integrity.video_packets;
       packets.Add(pkt->pts, pkt->duration);
-      const double next = grabber.NextTime();
-      const int64_t next_target =
-          std::isfinite(next) ? origin + static_cast<int64_t>(std::floor(next / av_q2d(video_tb)))
-                              : std::numeric_limits<int64_t>::max();
-      if (skipper && skipper->Skip(pkt.get(), next_target)) {
+      if (skipper && skipper->Skip(pkt.get(), next_target_ticks())) {
         ++integrity.skipped_video_packets;
         d = nullptr;
       }
