@@ -4,8 +4,13 @@
 //
 //   queue_bench prefill --url URL --jobs N [--threads T]   migrate + N jobs (untimed)
 //   queue_bench enqueue --url URL --jobs N                  N CreateJob, one client
-//   queue_bench process --url URL --jobs N --procs P        drain N pre-inserted jobs
-//   queue_bench latency --url URL --jobs N [--rate R]       one idle worker, R jobs/s
+//   queue_bench process --url URL --jobs N --procs P [--concurrency C]
+//                                                           drain N pre-inserted jobs
+//   queue_bench latency --url URL --jobs N [--rate R] [--concurrency C]
+//                                                           one idle worker, R jobs/s
+// --concurrency: threads per worker process sharing one Store, like
+// `aiprod worker --concurrency C` (their claims and completions that meet
+// share transactions).
 // Common: --pgdata DIR (the cluster's data directory: adds the server's CPU
 // time to the result), --label TEXT. Each measurement prints one JSON line.
 //
@@ -25,6 +30,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <mutex>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -46,6 +52,7 @@ struct Options {
   int jobs = 2000;
   int procs = 1;
   int threads = 8;
+  int concurrency = 1;
   double rate = 200;
   int poll_ms = 500;  // QueueConfig::poll_ms: the fallback when no NOTIFY arrives
 };
@@ -232,8 +239,14 @@ int Process(const Options& o) {
       if (write(ready[1], &byte, 1) != 1) _exit(3);
       while (read(go[0], &byte, 1) > 0) {
       }
-      int count = 0;
-      while (ClaimAndComplete(*store, owner, nullptr, nullptr)) ++count;
+      std::atomic<int> count{0};
+      std::vector<std::thread> threads;
+      for (int t = 0; t < o.concurrency; ++t) {
+        threads.emplace_back([&] {
+          while (ClaimAndComplete(*store, owner, nullptr, nullptr)) ++count;
+        });
+      }
+      for (auto& t : threads) t.join();
       std::string msg = std::to_string(count) + "\n";
       if (write(done[1], msg.data(), msg.size()) != static_cast<ssize_t>(msg.size())) _exit(3);
       store.reset();
@@ -271,7 +284,8 @@ int Process(const Options& o) {
     counts += (counts.empty() ? "" : ",") + std::to_string(c);
   }
   PrintResult(o, "process", total, Seconds(t0, t1), c1 - c0, p0 < 0 ? -1 : p1 - p0,
-              "\"procs\":" + std::to_string(o.procs) + ",\"per_proc\":[" + counts + "]");
+              "\"procs\":" + std::to_string(o.procs) + ",\"concurrency\":" +
+                  std::to_string(o.concurrency) + ",\"per_proc\":[" + counts + "]");
   if (total != o.jobs) {
     std::cerr << "queue_bench: processed " << total << " jobs, expected " << o.jobs << "\n";
     return 1;
@@ -296,24 +310,40 @@ int Latency(const Options& o) {
     close(out[0]);
     auto store = Open(o.url);
     if (auto v = store->SchemaVersion(); !v) Die("schema: " + v.error().ToString());
-    auto waiter = MakeJobWaiter(o.url);
-    waiter->Wait(std::chrono::milliseconds(1));  // connects and LISTENs
+    // Each thread waits on its own LISTEN connection, as Worker threads do.
+    std::vector<std::unique_ptr<JobWaiter>> waiters;
+    for (int t = 0; t < o.concurrency; ++t) {
+      waiters.push_back(MakeJobWaiter(o.url));
+      waiters.back()->Wait(std::chrono::milliseconds(1));  // connects and LISTENs
+    }
     std::string owner = Owner();
     char byte = 'r';
     if (write(ready[1], &byte, 1) != 1) _exit(3);
     // Stops after every job, or 120 s after the last pickup (missing jobs).
+    std::mutex mu;
     std::vector<std::pair<std::string, int64_t>> picked;
-    int64_t last = WallUs();
-    while (static_cast<int>(picked.size()) < o.jobs && WallUs() - last < 120'000'000) {
-      std::string id;
-      int64_t at = 0;
-      if (ClaimAndComplete(*store, owner, &id, &at)) {
-        picked.emplace_back(id, at);
-        last = at;
-        continue;
-      }
-      waiter->Wait(std::chrono::milliseconds(o.poll_ms));
+    std::atomic<int64_t> last{WallUs()};
+    auto finished = [&] {
+      std::lock_guard lock(mu);
+      return static_cast<int>(picked.size()) >= o.jobs || WallUs() - last > 120'000'000;
+    };
+    std::vector<std::thread> threads;
+    for (int t = 0; t < o.concurrency; ++t) {
+      threads.emplace_back([&, t] {
+        while (!finished()) {
+          std::string id;
+          int64_t at = 0;
+          if (ClaimAndComplete(*store, owner, &id, &at)) {
+            std::lock_guard lock(mu);
+            picked.emplace_back(id, at);
+            last = at;
+            continue;
+          }
+          waiters[t]->Wait(std::chrono::milliseconds(o.poll_ms));
+        }
+      });
     }
+    for (auto& t : threads) t.join();
     std::string text;
     for (auto& [id, at] : picked) text += id + " " + std::to_string(at) + "\n";
     size_t off = 0;
@@ -376,7 +406,8 @@ int Latency(const Options& o) {
                       ",\"p50_after_commit_ms\":" + Num(Percentile(from_commit, 50), 2) +
                       ",\"p99_after_commit_ms\":" + Num(Percentile(from_commit, 99), 2);
   std::string line = "{\"lib\":\"aiprod\",\"test\":\"latency\",\"label\":\"" + o.label +
-                     "\",\"jobs\":" + std::to_string(o.jobs) + "," + extra + "}";
+                     "\",\"jobs\":" + std::to_string(o.jobs) +
+                     ",\"concurrency\":" + std::to_string(o.concurrency) + "," + extra + "}";
   std::cout << line << std::endl;
   return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
 }
@@ -397,6 +428,8 @@ Options Parse(int argc, char** argv) {
       o.procs = std::stoi(v);
     } else if (a == "--threads") {
       o.threads = std::stoi(v);
+    } else if (a == "--concurrency") {
+      o.concurrency = std::stoi(v);
     } else if (a == "--rate") {
       o.rate = std::stod(v);
     } else if (a == "--poll-ms") {
@@ -410,7 +443,8 @@ Options Parse(int argc, char** argv) {
     }
   }
   if (o.url.empty()) Die("--url is required");
-  if (o.jobs < (o.mode == "prefill" ? 0 : 1) || o.procs < 1 || o.threads < 1 || o.rate <= 0)
+  if (o.jobs < (o.mode == "prefill" ? 0 : 1) || o.procs < 1 || o.threads < 1 || o.concurrency < 1 ||
+      o.rate <= 0)
     Die("bad numbers");
   return o;
 }

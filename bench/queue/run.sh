@@ -10,7 +10,8 @@
 # Knobs (env):  REPS=3  PEERS="gw pgb sql" (suites of the peers harness; "" = AIPROD only)
 #               N_PROC=20000 (process)  N_SINGLE=2000 (enqueue)  LAT_SECS=10
 #               LAT_RATES="200 20" (jobs/s offered in the latency runs; the peers use 200)
-#               PROCS="1 2 4"
+#               PROCS="1 2 4"  CONC="1 16" (threads per worker process, like
+#               `aiprod worker --concurrency`)  LAT_CONC="1 4" (threads of the latency worker)
 # Output:       BUILD_DIR/results/<stamp>/{raw.jsonl,uptime.log,summary.md,logs/} (+ results/latest)
 #
 # The peers harness is copied to BUILD_DIR/peers (../shared stays untouched; npm
@@ -29,6 +30,8 @@ N_SINGLE=${N_SINGLE:-2000}
 LAT_RATES=${LAT_RATES:-"200 20"}
 LAT_SECS=${LAT_SECS:-10}
 PROCS=${PROCS:-"1 2 4"}
+CONC=${CONC:-"1 16"}
+LAT_CONC=${LAT_CONC:-"1 4"}
 [ -x "$BIN" ] || { echo "run.sh: $BIN not built (see the header of this script)" >&2; exit 1; }
 
 STAMP=$(date +%Y%m%d-%H%M%S)
@@ -124,18 +127,25 @@ aiprod() { # id rep mode args...
   printf '{"id":"%s","rep":%s,"load1":%s,"idle_pct":%s,%s\n' "$id" "$rep" "$load1" "$idle" "${json#\{}" | tee -a "$RAW"
 }
 
-suite_aiprod() { local r=$1 p states
+suite_aiprod() { local r=$1 p c id states
   fresh_db empty; aiprod aiprod.A.single "$r" enqueue --jobs "$N_SINGLE"
-  for p in $PROCS; do
-    fresh_db full; aiprod "aiprod.B.p$p" "$r" process --jobs "$N_PROC" --procs "$p"
-    states=$("${PSQL[@]}" -d aiprod_run -Atc "select string_agg(state || '=' || n, ' ') from
-      (select state, count(*) n from jobs group by state order by state) s")
-    echo "$(date +%T) rep=$r aiprod.B.p$p :: job states after the run: $states" >>"$ULOG"
-    [ "$states" = "delivered=$N_PROC" ] || echo "run.sh: aiprod.B.p$p left $states" >&2
+  for c in $CONC; do
+    for p in $PROCS; do
+      id=aiprod.B.p$p.c$c
+      fresh_db full; aiprod "$id" "$r" process --jobs "$N_PROC" --procs "$p" --concurrency "$c"
+      states=$("${PSQL[@]}" -d aiprod_run -Atc "select string_agg(state || '=' || n, ' ') from
+        (select state, count(*) n from jobs group by state order by state) s")
+      echo "$(date +%T) rep=$r $id :: job states after the run: $states" >>"$ULOG"
+      [ "$states" = "delivered=$N_PROC" ] || echo "run.sh: $id left $states" >&2
+    done
   done
   local rate
-  for rate in $LAT_RATES; do
-    fresh_db empty; aiprod "aiprod.C.notify.r$rate" "$r" latency --jobs $((rate * LAT_SECS)) --rate "$rate"
+  for c in $LAT_CONC; do
+    for rate in $LAT_RATES; do
+      fresh_db empty
+      aiprod "aiprod.C.notify.r$rate.c$c" "$r" latency --jobs $((rate * LAT_SECS)) --rate "$rate" \
+        --concurrency "$c"
+    done
   done
 }
 

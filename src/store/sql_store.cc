@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <span>
 
 #include "core/clock.h"
 #include "model/manifest.h"
@@ -11,18 +12,44 @@
 namespace aiprod {
 namespace {
 
-Status InsertEvent(SqlConnection& c, const std::string& job_id, const std::string& type,
-                   const std::string& from, const std::string& to, const Json& data,
-                   int64_t now_ms) {
+struct EventRow {
+  std::string job_id, type, from, to;
+  Json data;
+  int64_t at = 0;
+};
+
+// Inserts events with as few statements as possible: up to kRowsPerInsert
+// rows each, so a batch's events cost one round trip, and the prepared
+// statements stay few (one per row count).
+constexpr size_t kRowsPerInsert = 32;
+
+Status InsertEvents(SqlConnection& c, std::span<const EventRow> events) {
   auto text = [](const std::string& s) -> SqlValue {
     if (s.empty()) return std::monostate{};
     return s;
   };
-  AIPROD_TRY(c.Exec(
-      "INSERT INTO job_events (job_id, event_type, from_state, to_state, event_data, created_at) "
-      "VALUES (?, ?, ?, ?, ?, ?)",
-      {job_id, type, text(from), text(to), JsonValue(data), now_ms}));
+  for (size_t start = 0; start < events.size(); start += kRowsPerInsert) {
+    auto chunk = events.subspan(start, std::min(kRowsPerInsert, events.size() - start));
+    std::string sql =
+        "INSERT INTO job_events (job_id, event_type, from_state, to_state, event_data, "
+        "created_at) VALUES ";
+    std::vector<SqlValue> params;
+    params.reserve(chunk.size() * 6);
+    for (const EventRow& e : chunk) {
+      sql += params.empty() ? "(?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?)";
+      params.insert(params.end(),
+                    {e.job_id, e.type, text(e.from), text(e.to), JsonValue(e.data), e.at});
+    }
+    AIPROD_TRY(c.Exec(sql, params));
+  }
   return {};
+}
+
+Status InsertEvent(SqlConnection& c, const std::string& job_id, const std::string& type,
+                   const std::string& from, const std::string& to, const Json& data,
+                   int64_t now_ms) {
+  EventRow row{job_id, type, from, to, data, now_ms};
+  return InsertEvents(c, std::span(&row, 1));
 }
 
 }  // namespace
@@ -59,7 +86,9 @@ Result<Job> SqlStore::LoadJob(SqlConnection& c, const std::string& id) {
 
 SqlStore::SqlStore(std::shared_ptr<ConnectionPool> pool)
     : pool_(std::move(pool)),
-      creations_([this](std::span<Creation* const> batch) { return CreateJobs(batch); }) {}
+      creations_([this](std::span<Creation* const> batch) { return CreateJobs(batch); }),
+      claims_([this](std::span<ClaimItem* const> batch) { return ClaimJobs(batch); }),
+      applications_([this](std::span<Application* const> batch) { return ApplyAll(batch); }) {}
 
 Result<Job> SqlStore::CreateJob(const NewJob& nj) {
   Creation c{&nj, {}};
@@ -152,20 +181,22 @@ namespace {
 
 constexpr int kClaimCandidates = 8;
 
-// The candidate to claim: highest priority after aging and brand fairness;
-// ties go to the job that has waited longest.
-size_t PickCandidate(const SqlRows& rows, const std::map<std::string, int64_t>& running,
-                     const ClaimRequest& r) {
-  size_t best = 0;
+// The candidate to claim among those not yet `taken`: highest priority after
+// aging and brand fairness; ties go to the job that has waited longest.
+// rows.size() when none is left.
+size_t PickCandidate(const SqlRows& rows, const std::vector<bool>& taken,
+                     const std::map<std::string, int64_t>& running, const ClaimRequest& r) {
+  size_t best = rows.size();
   double best_score = -1e300;
   for (size_t i = 0; i < rows.size(); ++i) {
+    if (taken[i]) continue;
     double waited = static_cast<double>(r.now_ms - rows.Int(i, "run_after"));
     double score = static_cast<double>(rows.Int(i, "priority")) +
                    (r.aging_ms > 0 ? waited / static_cast<double>(r.aging_ms) : 0.0);
     if (auto it = running.find(rows.Text(i, "brand_id")); it != running.end()) {
       score -= r.brand_weight * static_cast<double>(it->second);
     }
-    if (score > best_score + 1e-9) {
+    if (best == rows.size() || score > best_score + 1e-9) {
       best = i;
       best_score = score;
     }
@@ -176,6 +207,25 @@ size_t PickCandidate(const SqlRows& rows, const std::map<std::string, int64_t>& 
 }  // namespace
 
 Result<std::optional<Lease>> SqlStore::Claim(const ClaimRequest& r) {
+  ClaimItem item{&r, std::nullopt};
+  if (r.job_id) {
+    ClaimItem* one = &item;  // a named job cannot share the others' candidate scan
+    AIPROD_TRY(ClaimJobs(std::span(&one, 1)));
+  } else {
+    AIPROD_TRY(claims_.Submit(item));
+  }
+  return std::move(item.lease);
+}
+
+Status SqlStore::ClaimJobs(std::span<ClaimItem* const> batch) {
+  // The batch is scheduled with the first request's policy (one worker
+  // configuration per process) at the latest of their clocks.
+  int64_t now_ms = 0;
+  for (ClaimItem* item : batch) {
+    item->lease.reset();
+    now_ms = std::max(now_ms, item->request->now_ms);
+  }
+  const ClaimRequest& policy = *batch.front()->request;
   AIPROD_ASSIGN(auto c, pool_->Acquire());
   AIPROD_ASSIGN(auto tx, SqlTransaction::Begin(*c));
   // Candidates: the most urgent few and the longest-waiting few (both come
@@ -184,17 +234,22 @@ Result<std::optional<Lease>> SqlStore::Claim(const ClaimRequest& r) {
   std::string base =
       "SELECT id, brand_id, priority, run_after, lease_owner FROM jobs WHERE run_after IS NOT "
       "NULL AND run_after <= ? AND (lease_owner IS NULL OR lease_expires_at <= ?)";
-  std::vector<SqlValue> params = {r.now_ms, r.now_ms};
-  if (r.job_id) {
+  std::vector<SqlValue> params = {now_ms, now_ms};
+  if (policy.job_id) {
     base += " AND id = ?";
-    params.emplace_back(*r.job_id);
+    params.emplace_back(*policy.job_id);
   }
-  std::string tail =
-      " LIMIT " + std::to_string(kClaimCandidates) + (pg ? " FOR UPDATE SKIP LOCKED" : "");
-  AIPROD_ASSIGN(auto rows,
-                c->Query(base + " ORDER BY priority DESC, run_after, id" + tail, params));
-  if (rows.empty()) return std::optional<Lease>();
-  AIPROD_ASSIGN(auto oldest, c->Query(base + " ORDER BY run_after, id" + tail, params));
+  // Every claimer gets one of the most urgent; the few oldest are there for
+  // aging. Few spare rows, as each locked row is a write other claimers skip.
+  auto tail = [&](size_t limit) {
+    return " LIMIT " + std::to_string(limit) + (pg ? " FOR UPDATE SKIP LOCKED" : "");
+  };
+  AIPROD_ASSIGN(auto rows, c->Query(base + " ORDER BY priority DESC, run_after, id" +
+                                        tail(kClaimCandidates + batch.size() - 1),
+                                    params));
+  if (rows.empty()) return {};
+  AIPROD_ASSIGN(auto oldest,
+                c->Query(base + " ORDER BY run_after, id" + tail(kClaimCandidates), params));
   for (size_t i = 0; i < oldest.size(); ++i) {
     bool seen = false;
     for (size_t k = 0; k < rows.size() && !seen; ++k)
@@ -202,78 +257,121 @@ Result<std::optional<Lease>> SqlStore::Claim(const ClaimRequest& r) {
     if (!seen) rows.rows.push_back(oldest.rows[i]);
   }
   std::map<std::string, int64_t> running;
-  if (r.brand_weight > 0 && rows.size() > 1) {
+  if (policy.brand_weight > 0 && rows.size() > 1) {
     AIPROD_ASSIGN(auto busy, c->Query("SELECT brand_id, COUNT(*) AS n FROM jobs WHERE lease_owner "
                                       "IS NOT NULL AND lease_expires_at > ? GROUP BY brand_id",
-                                      {r.now_ms}));
+                                      {now_ms}));
     for (size_t i = 0; i < busy.size(); ++i) running[busy.Text(i, "brand_id")] = busy.Int(i, "n");
   }
-  size_t pick = PickCandidate(rows, running, r);
-  if (pick != 0) std::swap(rows.rows[0], rows.rows[pick]);
-  Lease lease;
-  lease.job_id = rows.Text(0, "id");
-  lease.owner = r.owner;
-  lease.expires_ms = r.now_ms + r.ttl_ms;
-  std::string previous = rows.Text(0, "lease_owner");
-  bool takeover = !previous.empty();
-  AIPROD_TRY(
-      c->Exec("UPDATE jobs SET lease_owner = ?, lease_expires_at = ?, "
-              "lease_epoch = lease_epoch + 1, attempts = attempts + ?, updated_at = ? "
-              "WHERE id = ?",
-              {r.owner, lease.expires_ms, int64_t{takeover ? 1 : 0}, r.now_ms, lease.job_id}));
-  AIPROD_ASSIGN(auto epoch_rows,
-                c->Query("SELECT lease_epoch FROM jobs WHERE id = ?", {lease.job_id}));
-  lease.epoch = epoch_rows.Int(0, "lease_epoch");
-  Json data = {{"owner", r.owner}, {"epoch", lease.epoch}};
-  if (takeover) data["expired_owner"] = previous;
-  AIPROD_TRY(InsertEvent(*c, lease.job_id, takeover ? "lease_taken_over" : "claimed", "", "", data,
-                         r.now_ms));
-  AIPROD_TRY(tx.Commit());
-  return std::optional<Lease>(lease);
+  // Picks one job per claimer, then claims them all with one UPDATE: each
+  // row gets its claimer as owner and a new epoch; a row whose previous lease
+  // expired counts an attempt.
+  std::vector<bool> taken(rows.size(), false);
+  std::vector<std::pair<ClaimItem*, size_t>> picks;
+  ClaimRequest scoring = policy;
+  scoring.now_ms = now_ms;
+  for (ClaimItem* item : batch) {
+    size_t pick = PickCandidate(rows, taken, running, scoring);
+    if (pick == rows.size()) break;
+    taken[pick] = true;
+    ++running[rows.Text(pick, "brand_id")];  // the next pick in this batch sees it running
+    picks.emplace_back(item, pick);
+  }
+  const int64_t expires_ms = now_ms + policy.ttl_ms;  // one lease length per batch
+  std::string owner_case = "CASE id";
+  std::string ids;
+  params.clear();
+  for (auto& [item, pick] : picks) {
+    owner_case += " WHEN ? THEN ?";
+    params.insert(params.end(), {rows.Text(pick, "id"), item->request->owner});
+  }
+  params.insert(params.end(), {expires_ms, now_ms});
+  for (auto& [item, pick] : picks) {
+    ids += ids.empty() ? "?" : ", ?";
+    params.emplace_back(rows.Text(pick, "id"));
+  }
+  AIPROD_ASSIGN(auto claimed,
+                c->Query("UPDATE jobs SET lease_owner = " + owner_case +
+                             " END, lease_expires_at = ?, lease_epoch = lease_epoch + 1, "
+                             "attempts = attempts + CASE WHEN lease_owner IS NULL THEN 0 ELSE 1 "
+                             "END, updated_at = ? WHERE id IN (" +
+                             ids + ") RETURNING id, lease_epoch",
+                         params));
+  std::map<std::string, int64_t> epochs;
+  for (size_t i = 0; i < claimed.size(); ++i) {
+    epochs[claimed.Text(i, "id")] = claimed.Int(i, "lease_epoch");
+  }
+  std::vector<EventRow> events;
+  for (auto& [item, pick] : picks) {
+    Lease lease;
+    lease.job_id = rows.Text(pick, "id");
+    lease.owner = item->request->owner;
+    lease.expires_ms = expires_ms;
+    auto epoch = epochs.find(lease.job_id);
+    if (epoch == epochs.end()) return Fail(ErrorCode::kInternal, "claimed job vanished");
+    lease.epoch = epoch->second;
+    std::string previous = rows.Text(pick, "lease_owner");
+    Json data = {{"owner", lease.owner}, {"epoch", lease.epoch}};
+    if (!previous.empty()) data["expired_owner"] = previous;
+    events.push_back({lease.job_id, previous.empty() ? "claimed" : "lease_taken_over", "", "",
+                      std::move(data), now_ms});
+    item->lease = std::move(lease);
+  }
+  AIPROD_TRY(InsertEvents(*c, events));
+  Status committed = tx.Commit();
+  if (!committed) {
+    for (ClaimItem* item : batch) item->lease.reset();
+  }
+  return committed;
 }
 
 Status SqlStore::CheckFence(SqlConnection& c, const std::string& job_id, const Lease* lease,
-                            int64_t now_ms, std::string* state_out) {
+                            int64_t now_ms, std::string* state_out, Status* refusal) {
   AIPROD_ASSIGN(auto rows, c.Query(std::string("SELECT state, lease_owner, lease_epoch, "
                                                "lease_expires_at FROM jobs WHERE id = ?") +
                                        pool_->ForUpdate(),
                                    {job_id}));
-  if (rows.empty()) return Fail(ErrorCode::kNotFound, "no job with id " + job_id);
+  *refusal = {};
+  if (rows.empty()) {
+    *refusal = Fail(ErrorCode::kNotFound, "no job with id " + job_id);
+    return {};
+  }
   *state_out = rows.Text(0, "state");
   std::string owner = rows.Text(0, "lease_owner");
   if (lease) {
     if (owner != lease->owner || rows.Int(0, "lease_epoch") != lease->epoch) {
-      return Fail(ErrorCode::kLeaseLost, "job " + job_id + " is now leased by another worker");
+      *refusal = Fail(ErrorCode::kLeaseLost, "job " + job_id + " is now leased by another worker");
     }
   } else if (!owner.empty() && rows.Int(0, "lease_expires_at") > now_ms) {
-    return Fail(ErrorCode::kConflict,
-                "job " + job_id + " is being worked on by " + owner + "; try again shortly");
+    *refusal = Fail(ErrorCode::kConflict,
+                    "job " + job_id + " is being worked on by " + owner + "; try again shortly");
   }
   return {};
 }
 
 Status SqlStore::CheckManifestRevision(SqlConnection& c, const std::string& job_id,
-                                       const JobTransition& t) {
+                                       const JobTransition& t, Status* refusal) {
   AIPROD_ASSIGN(auto rows, c.Query("SELECT production_manifest FROM jobs WHERE id = ?", {job_id}));
   const int64_t revision =
       rows.empty() ? 0 : ManifestRevision(JsonColumn(rows, 0, "production_manifest"));
+  *refusal = {};
   if (revision != *t.expect_manifest_revision) {
-    return Fail(ErrorCode::kConflict, "the manifest is at revision " + std::to_string(revision) +
-                                          ", not " + std::to_string(*t.expect_manifest_revision));
+    *refusal =
+        Fail(ErrorCode::kConflict, "the manifest is at revision " + std::to_string(revision) +
+                                       ", not " + std::to_string(*t.expect_manifest_revision));
   }
   return {};
 }
 
 Status SqlStore::Renew(Lease& lease, int64_t now_ms, int64_t ttl_ms) {
   AIPROD_ASSIGN(auto c, pool_->Acquire());
-  AIPROD_ASSIGN(int64_t n,
-                c->Exec("UPDATE jobs SET lease_expires_at = ? WHERE id = ? AND lease_owner = ? "
-                        "AND lease_epoch = ?",
-                        {now_ms + ttl_ms, lease.job_id, lease.owner, lease.epoch}));
-  if (n == 0) return Fail(ErrorCode::kLeaseLost, "lease on job " + lease.job_id + " was lost");
-  lease.expires_ms = now_ms + ttl_ms;
   AIPROD_ASSIGN(auto rows,
-                c->Query("SELECT cancel_requested FROM jobs WHERE id = ?", {lease.job_id}));
+                c->Query("UPDATE jobs SET lease_expires_at = ? WHERE id = ? AND lease_owner = ? "
+                         "AND lease_epoch = ? RETURNING cancel_requested",
+                         {now_ms + ttl_ms, lease.job_id, lease.owner, lease.epoch}));
+  if (rows.empty())
+    return Fail(ErrorCode::kLeaseLost, "lease on job " + lease.job_id + " was lost");
+  lease.expires_ms = now_ms + ttl_ms;
   lease.cancel_requested = rows.Int(0, "cancel_requested") != 0;
   return {};
 }
@@ -301,19 +399,61 @@ Status SqlStore::BreakLease(const std::string& job_id, int64_t epoch, int64_t no
 
 Status SqlStore::Apply(const std::string& job_id, const Lease* lease, const JobTransition& t,
                        int64_t now_ms) {
+  Application a{&job_id, lease, &t, now_ms, {}};
+  AIPROD_TRY(applications_.Submit(a));
+  return a.outcome;
+}
+
+Status SqlStore::ApplyAll(std::span<Application* const> batch) {
+  // In job order, so that two batches touching the same jobs lock them in
+  // the same order; stable, so two steps of one job keep theirs.
+  std::vector<Application*> ordered(batch.begin(), batch.end());
+  std::stable_sort(ordered.begin(), ordered.end(), [](const Application* a, const Application* b) {
+    return *a->job_id < *b->job_id;
+  });
   AIPROD_ASSIGN(auto c, pool_->Acquire());
   AIPROD_ASSIGN(auto tx, SqlTransaction::Begin(*c));
-  std::string state;
-  AIPROD_TRY(CheckFence(*c, job_id, lease, now_ms, &state));
-  if (state != StateName(t.from)) {
-    return Fail(ErrorCode::kConflict,
-                "job " + job_id + " is " + state + ", not " + std::string(StateName(t.from)));
+  bool notify = false;
+  std::vector<EventRow> events;
+  for (Application* a : ordered) {
+    AIPROD_TRY(ApplyOne(*c, *a, &notify));
+    if (!a->outcome) continue;
+    const JobTransition& t = *a->t;
+    events.push_back({*a->job_id, t.event_type, std::string(StateName(t.from)),
+                      std::string(StateName(t.to)), t.event_data, a->now_ms});
   }
-  if (t.expect_manifest_revision) AIPROD_TRY(CheckManifestRevision(*c, job_id, t));
+  AIPROD_TRY(InsertEvents(*c, events));
+  if (notify) AIPROD_TRY(NotifyRunnable(*c));
+  return tx.Commit();
+}
+
+Status SqlStore::ApplyOne(SqlConnection& c, Application& a, bool* notify) {
+  const std::string& job_id = *a.job_id;
+  const JobTransition& t = *a.t;
+  const Lease* lease = a.lease;
+  a.outcome = {};
+  // Finds why the transition is refused, before anything is written: the
+  // fence, the state, the revision.
+  auto diagnose = [&]() -> Status {
+    std::string state;
+    AIPROD_TRY(CheckFence(c, job_id, lease, a.now_ms, &state, &a.outcome));
+    if (!a.outcome) return {};
+    if (state != StateName(t.from)) {
+      a.outcome = Fail(ErrorCode::kConflict, "job " + job_id + " is " + state + ", not " +
+                                                 std::string(StateName(t.from)));
+      return {};
+    }
+    if (t.expect_manifest_revision) AIPROD_TRY(CheckManifestRevision(c, job_id, t, &a.outcome));
+    return {};
+  };
+  if (t.expect_manifest_revision) {
+    AIPROD_TRY(diagnose());
+    if (!a.outcome) return {};
+  }
   std::string sql = "UPDATE jobs SET state = ?, updated_at = ?, run_after = ?";
   SqlValue run_after = std::monostate{};
   if (t.run_after_ms) run_after = *t.run_after_ms;
-  std::vector<SqlValue> params = {std::string(StateName(t.to)), now_ms, run_after};
+  std::vector<SqlValue> params = {std::string(StateName(t.to)), a.now_ms, run_after};
   auto set_json = [&](const char* col, const std::optional<Json>& v) {
     if (!v) return;
     sql += std::string(", ") + col + " = ?";
@@ -340,30 +480,48 @@ Status SqlStore::Apply(const std::string& job_id, const Lease* lease, const JobT
   }
   if (t.count_attempt) sql += ", attempts = attempts + 1";
   if (t.release_lease) sql += ", lease_owner = NULL, lease_expires_at = NULL";
-  sql += " WHERE id = ?";
+  // The fence and the state are the update's own condition: one statement
+  // when it holds; when it does not, diagnose() says why.
+  sql += " WHERE id = ? AND state = ?";
   params.emplace_back(job_id);
-  AIPROD_TRY(c->Exec(sql, params));
+  params.emplace_back(std::string(StateName(t.from)));
+  if (lease) {
+    sql += " AND lease_owner = ? AND lease_epoch = ?";
+    params.emplace_back(lease->owner);
+    params.emplace_back(lease->epoch);
+  } else {
+    sql += " AND (lease_owner IS NULL OR lease_expires_at <= ?)";
+    params.emplace_back(a.now_ms);
+  }
+  AIPROD_ASSIGN(int64_t changed, c.Exec(sql, params));
+  if (changed == 0) {
+    AIPROD_TRY(diagnose());
+    if (a.outcome) a.outcome = Fail(ErrorCode::kConflict, "job " + job_id + " changed; try again");
+    return {};
+  }
   if (t.checkpoint_stage) {
     AIPROD_TRY(
-        c->Exec("INSERT INTO checkpoints (job_id, stage, output, lease_epoch, created_at) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (job_id, stage) DO UPDATE SET "
-                "output = excluded.output, lease_epoch = excluded.lease_epoch, "
-                "created_at = excluded.created_at",
-                {job_id, *t.checkpoint_stage, t.checkpoint.dump(),
-                 int64_t{lease ? lease->epoch : 0}, now_ms}));
+        c.Exec("INSERT INTO checkpoints (job_id, stage, output, lease_epoch, created_at) "
+               "VALUES (?, ?, ?, ?, ?) ON CONFLICT (job_id, stage) DO UPDATE SET "
+               "output = excluded.output, lease_epoch = excluded.lease_epoch, "
+               "created_at = excluded.created_at",
+               {job_id, *t.checkpoint_stage, t.checkpoint.dump(), int64_t{lease ? lease->epoch : 0},
+                a.now_ms}));
   }
-  AIPROD_TRY(InsertEvent(*c, job_id, t.event_type, state, std::string(StateName(t.to)),
-                         t.event_data, now_ms));
-  if (t.run_after_ms && (t.release_lease || !lease)) AIPROD_TRY(NotifyRunnable(*c));
-  return tx.Commit();
+  if (t.run_after_ms && (t.release_lease || !lease)) *notify = true;
+  return {};
 }
 
 Status SqlStore::AppendEvent(const std::string& job_id, const Lease* lease, const std::string& type,
                              const Json& data, int64_t now_ms) {
   AIPROD_ASSIGN(auto c, pool_->Acquire());
   AIPROD_ASSIGN(auto tx, SqlTransaction::Begin(*c));
-  std::string state;
-  if (lease) AIPROD_TRY(CheckFence(*c, job_id, lease, now_ms, &state));
+  if (lease) {
+    std::string state;
+    Status refusal;
+    AIPROD_TRY(CheckFence(*c, job_id, lease, now_ms, &state, &refusal));
+    AIPROD_TRY(refusal);
+  }
   AIPROD_TRY(InsertEvent(*c, job_id, type, "", "", data, now_ms));
   return tx.Commit();
 }

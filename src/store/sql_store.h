@@ -29,11 +29,15 @@ class SqlStore final : public Store {
   Result<std::optional<Json>> GetCheckpoint(const std::string& job_id,
                                             const std::string& stage) override;
 
+  // Claims made at the same time share one transaction: one candidate scan,
+  // one commit, each claimer still gets its own job and lease.
   Result<std::optional<Lease>> Claim(const ClaimRequest& request) override;
   Status Renew(Lease& lease, int64_t now_ms, int64_t ttl_ms) override;
   Status Release(const Lease& lease, int64_t now_ms) override;
   Status BreakLease(const std::string& job_id, int64_t epoch, int64_t now_ms) override;
 
+  // Transitions applied at the same time share one transaction; a refused one
+  // (lease lost, wrong state) writes nothing and does not hold the others back.
   Status Apply(const std::string& job_id, const Lease* lease, const JobTransition& t,
                int64_t now_ms) override;
   Status AppendEvent(const std::string& job_id, const Lease* lease, const std::string& type,
@@ -43,11 +47,14 @@ class SqlStore final : public Store {
   Result<JobState> Retry(const std::string& job_id, const std::string& by, int64_t now_ms) override;
 
  private:
-  // Checks that `lease` (or, without one, no live lease) covers the job, inside a transaction.
+  // Checks that `lease` (or, without one, no live lease) covers the job, inside
+  // a transaction. Refusals go to `*refusal`; the returned Status is the
+  // database's failure (after which the transaction must not commit).
   Status CheckFence(SqlConnection& c, const std::string& job_id, const Lease* lease, int64_t now_ms,
-                    std::string* state_out);
+                    std::string* state_out, Status* refusal);
   // t.expect_manifest_revision against the stored manifest, inside the transaction.
-  Status CheckManifestRevision(SqlConnection& c, const std::string& job_id, const JobTransition& t);
+  Status CheckManifestRevision(SqlConnection& c, const std::string& job_id, const JobTransition& t,
+                               Status* refusal);
   Result<Job> LoadJob(SqlConnection& c, const std::string& id);
   Status NotifyRunnable(SqlConnection& c);
   struct Creation {
@@ -55,9 +62,28 @@ class SqlStore final : public Store {
     Job created;
   };
   Status CreateJobs(std::span<Creation* const> batch);
+  struct ClaimItem {
+    const ClaimRequest* request;
+    std::optional<Lease> lease;
+  };
+  Status ClaimJobs(std::span<ClaimItem* const> batch);
+  struct Application {
+    const std::string* job_id;
+    const Lease* lease;
+    const JobTransition* t;
+    int64_t now_ms;
+    Status outcome;  // a refusal; the batch's Status is for failures of the database
+  };
+  Status ApplyAll(std::span<Application* const> batch);
+  // One transition inside ApplyAll's transaction, but for its event (written
+  // with the batch's): a refusal (written nothing) goes to a.outcome; the
+  // returned Status fails the whole batch.
+  Status ApplyOne(SqlConnection& c, Application& a, bool* notify);
 
   std::shared_ptr<ConnectionPool> pool_;
   GroupCommit<Creation> creations_;
+  GroupCommit<ClaimItem> claims_;
+  GroupCommit<Application> applications_;
 };
 
 }  // namespace aiprod

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <barrier>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -365,6 +367,58 @@ TEST_P(StoreTest, ConcurrentClaimersNeverShareAJob) {
   for (auto& t : threads) t.join();
   EXPECT_EQ(claimed.size(), static_cast<size_t>(kJobs));
   for (const auto& id : claimed) EXPECT_EQ(claimed.count(id), 1u) << id;
+}
+
+// Worker threads of one process share the store, so their claims and
+// completions are written in shared transactions: each must still get its own
+// job, and a refused completion (a stale lease) must fail alone.
+TEST_P(StoreTest, ClaimsAndCompletionsMadeTogetherStayExclusiveAndFenced) {
+  constexpr int kJobs = 48, kThreads = 8;
+  for (int i = 0; i < kJobs; ++i) Create(Priority::kNormal, "b" + std::to_string(i % 3));
+  std::mutex mu;
+  std::multiset<std::string> claimed;
+  std::atomic<int> refused{0};
+  std::barrier start(kThreads);
+  std::vector<std::thread> threads;
+  for (int w = 0; w < kThreads; ++w) {
+    threads.emplace_back([&, w] {
+      start.arrive_and_wait();
+      for (int n = 0;; ++n) {
+        auto l = store_->Claim({"w" + std::to_string(w), kT0 + 10, 60'000, {}});
+        ASSERT_TRUE(l) << l.error().ToString();
+        if (!*l) break;
+        JobTransition done(JobState::kQueued, JobState::kDelivered);
+        done.release_lease = true;
+        if (n == 0) {  // a stale lease of the same owner: refused, nothing written
+          Lease stale = **l;
+          stale.epoch -= 1;
+          auto st = store_->Apply(stale.job_id, &stale, done, kT0 + 11);
+          ASSERT_FALSE(st);
+          EXPECT_EQ(st.error().code, ErrorCode::kLeaseLost);
+          ++refused;
+        }
+        auto st = store_->Apply((*l)->job_id, &**l, done, kT0 + 11);
+        ASSERT_TRUE(st) << st.error().ToString();
+        std::lock_guard lock(mu);
+        claimed.insert((*l)->job_id);
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(refused.load(), kThreads);
+  ASSERT_EQ(claimed.size(), static_cast<size_t>(kJobs));
+  for (const auto& id : claimed) {
+    EXPECT_EQ(claimed.count(id), 1u) << id;
+    auto job = store_->GetJob(id);
+    ASSERT_TRUE(job);
+    EXPECT_EQ(job->state, JobState::kDelivered);
+    EXPECT_TRUE(job->lease_owner.empty());
+    auto events = store_->ListEvents(id);
+    ASSERT_TRUE(events);
+    ASSERT_EQ(events->size(), 3u) << id;  // created, claimed, state_changed: once each
+    EXPECT_EQ((*events)[1].type, "claimed");
+    EXPECT_EQ((*events)[2].to_state, "delivered");
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, StoreTest, ::testing::Values("sqlite", "postgres"),

@@ -29,6 +29,14 @@ ErrorCode CodeFor(const char* sqlstate, bool connection_ok) {
   return ErrorCode::kInternal;
 }
 
+// The error of a failed statement, without PostgreSQL's trailing newline.
+std::unexpected<Error> StatementError(const PGresult* r, bool connection_ok, std::string prefix) {
+  const char* state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+  std::string msg = PQresultErrorMessage(r);
+  while (!msg.empty() && msg.back() == '\n') msg.pop_back();
+  return Fail(CodeFor(state, connection_ok), prefix + msg);
+}
+
 }  // namespace
 
 struct PgConnection::Run {
@@ -84,9 +92,7 @@ Result<PgConnection::Run> PgConnection::Execute(std::string_view sql,
     name = "s" + std::to_string(prepared_.size() + 1);
     PgResult prep(PQprepare(conn_, name.c_str(), ToDollarParams(sql).c_str(), 0, nullptr));
     if (PQresultStatus(prep.get()) != PGRES_COMMAND_OK) {
-      const char* state = PQresultErrorField(prep.get(), PG_DIAG_SQLSTATE);
-      return Fail(CodeFor(state, Healthy()),
-                  std::string("prepare: ") + PQresultErrorMessage(prep.get()));
+      return StatementError(prep.get(), Healthy(), "prepare: ");
     }
     prepared_.emplace(std::string(sql), name);
   }
@@ -110,11 +116,8 @@ Result<PgConnection::Run> PgConnection::Execute(std::string_view sql,
                             nullptr, nullptr, 0));
   auto status = PQresultStatus(r.get());
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
-    const char* state = PQresultErrorField(r.get(), PG_DIAG_SQLSTATE);
-    std::string msg = PQresultErrorMessage(r.get());
-    while (!msg.empty() && msg.back() == '\n') msg.pop_back();
     if (!Healthy()) prepared_.clear();
-    return Fail(CodeFor(state, Healthy()), "postgres: " + msg);
+    return StatementError(r.get(), Healthy(), "postgres: ");
   }
   return Run{std::move(r)};
 }
@@ -168,10 +171,7 @@ Status PgConnection::ExecScript(std::string_view sql) {
   PgResult r(PQexec(conn_, std::string(sql).c_str()));
   auto status = PQresultStatus(r.get());
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
-    const char* state = PQresultErrorField(r.get(), PG_DIAG_SQLSTATE);
-    std::string msg = PQresultErrorMessage(r.get());
-    while (!msg.empty() && msg.back() == '\n') msg.pop_back();
-    return Fail(CodeFor(state, Healthy()), "postgres: " + msg);
+    return StatementError(r.get(), Healthy(), "postgres: ");
   }
   return {};
 }
@@ -184,7 +184,15 @@ Status PgConnection::BeginWrite() {
 
 Status PgConnection::Commit() {
   in_tx_ = false;
-  return ExecScript("COMMIT");
+  // COMMIT of a transaction that a failed statement aborted "succeeds" with
+  // the tag ROLLBACK: nothing was written, and the caller must know.
+  PgResult r(PQexec(conn_, "COMMIT"));
+  if (PQresultStatus(r.get()) != PGRES_COMMAND_OK)
+    return StatementError(r.get(), Healthy(), "postgres: ");
+  if (std::strcmp(PQcmdStatus(r.get()), "ROLLBACK") == 0) {
+    return Fail(ErrorCode::kInternal, "postgres: the transaction was aborted and rolled back");
+  }
+  return {};
 }
 
 void PgConnection::Rollback() {
