@@ -322,7 +322,7 @@ int Latency(const Options& o) {
     // Stops after every job, or 120 s after the last pickup (missing jobs).
     std::mutex mu;
     std::vector<std::pair<std::string, int64_t>> picked;
-    std::atomic<int64_t> last{WallUs()};
+    int64_t last = WallUs();  // guarded by mu, like picked
     auto finished = [&] {
       std::lock_guard lock(mu);
       return static_cast<int>(picked.size()) >= o.jobs || WallUs() - last > 120'000'000;

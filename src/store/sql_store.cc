@@ -266,8 +266,12 @@ Status SqlStore::ClaimJobs(std::span<ClaimItem* const> batch) {
   // Picks one job per claimer, then claims them all with one UPDATE: each
   // row gets its claimer as owner and a new epoch; a row whose previous lease
   // expired counts an attempt.
+  struct Pick {
+    ClaimItem* item;
+    std::string job_id, previous_owner;
+  };
   std::vector<bool> taken(rows.size(), false);
-  std::vector<std::pair<ClaimItem*, size_t>> picks;
+  std::vector<Pick> picks;
   ClaimRequest scoring = policy;
   scoring.now_ms = now_ms;
   for (ClaimItem* item : batch) {
@@ -275,20 +279,20 @@ Status SqlStore::ClaimJobs(std::span<ClaimItem* const> batch) {
     if (pick == rows.size()) break;
     taken[pick] = true;
     ++running[rows.Text(pick, "brand_id")];  // the next pick in this batch sees it running
-    picks.emplace_back(item, pick);
+    picks.push_back({item, rows.Text(pick, "id"), rows.Text(pick, "lease_owner")});
   }
   const int64_t expires_ms = now_ms + policy.ttl_ms;  // one lease length per batch
   std::string owner_case = "CASE id";
   std::string ids;
   params.clear();
-  for (auto& [item, pick] : picks) {
+  for (const Pick& p : picks) {
     owner_case += " WHEN ? THEN ?";
-    params.insert(params.end(), {rows.Text(pick, "id"), item->request->owner});
+    params.insert(params.end(), {p.job_id, p.item->request->owner});
   }
   params.insert(params.end(), {expires_ms, now_ms});
-  for (auto& [item, pick] : picks) {
+  for (const Pick& p : picks) {
     ids += ids.empty() ? "?" : ", ?";
-    params.emplace_back(rows.Text(pick, "id"));
+    params.emplace_back(p.job_id);
   }
   AIPROD_ASSIGN(auto claimed,
                 c->Query("UPDATE jobs SET lease_owner = " + owner_case +
@@ -302,27 +306,23 @@ Status SqlStore::ClaimJobs(std::span<ClaimItem* const> batch) {
     epochs[claimed.Text(i, "id")] = claimed.Int(i, "lease_epoch");
   }
   std::vector<EventRow> events;
-  for (auto& [item, pick] : picks) {
+  for (Pick& p : picks) {
     Lease lease;
-    lease.job_id = rows.Text(pick, "id");
-    lease.owner = item->request->owner;
+    lease.job_id = p.job_id;
+    lease.owner = p.item->request->owner;
     lease.expires_ms = expires_ms;
     auto epoch = epochs.find(lease.job_id);
     if (epoch == epochs.end()) return Fail(ErrorCode::kInternal, "claimed job vanished");
     lease.epoch = epoch->second;
-    std::string previous = rows.Text(pick, "lease_owner");
     Json data = {{"owner", lease.owner}, {"epoch", lease.epoch}};
-    if (!previous.empty()) data["expired_owner"] = previous;
-    events.push_back({lease.job_id, previous.empty() ? "claimed" : "lease_taken_over", "", "",
+    if (!p.previous_owner.empty()) data["expired_owner"] = p.previous_owner;
+    events.push_back({std::move(p.job_id),
+                      p.previous_owner.empty() ? "claimed" : "lease_taken_over", "", "",
                       std::move(data), now_ms});
-    item->lease = std::move(lease);
+    p.item->lease = std::move(lease);
   }
   AIPROD_TRY(InsertEvents(*c, events));
-  Status committed = tx.Commit();
-  if (!committed) {
-    for (ClaimItem* item : batch) item->lease.reset();
-  }
-  return committed;
+  return tx.Commit();  // on failure the callers get the error, not the leases
 }
 
 Status SqlStore::CheckFence(SqlConnection& c, const std::string& job_id, const Lease* lease,
