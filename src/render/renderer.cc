@@ -7,6 +7,8 @@ extern "C" {
 #include <chrono>
 #include <filesystem>
 #include <set>
+#include <system_error>
+#include <thread>
 
 #include "core/files.h"
 #include "core/json.h"
@@ -21,6 +23,7 @@ extern "C" {
 #include "render/segment_render.h"
 #include "render/segment_store.h"
 #include "render/segments.h"
+#include "render/soundtrack.h"
 #include "render/timeline.h"
 
 namespace aiprod {
@@ -76,7 +79,8 @@ struct Planned {
   Timeline timeline;
   CanvasMapping map;
   std::vector<ScenePlan> plans;
-  AudioTrack audio;
+  AudioTrack audio;  // mixed, not yet normalised (see soundtrack.h)
+  SoundtrackOptions sound;
   std::vector<NarrationCue> cues;
   std::vector<CaptionCue> captions;
   FrameOverlays overlays;
@@ -103,8 +107,10 @@ Result<Planned> Plan(const Manifest& m, const RenderSettings& settings, AssetRes
   if (m.audio.normalize) {
     double target = m.audio.loudness_lufs.value_or(settings.loudness_lufs);
     if (!(target >= -70 && target <= -5)) return Invalid("audio.loudness_lufs", "must be -70..-5");
-    AIPROD_TRY(NormalizeLoudness(p.audio.mono, target, settings.true_peak_dbtp));
+    p.sound.target_lufs = target;
   }
+  p.sound.ceiling_dbtp = settings.true_peak_dbtp;
+  p.sound.bitrate_kbps = settings.audio_bitrate_kbps;
   for (const NarrationClip& c : p.audio.clips) {
     p.cues.push_back({c.scene, static_cast<double>(c.start) / kAudioSampleRate,
                       static_cast<double>(c.end) / kAudioSampleRate,
@@ -117,6 +123,14 @@ Result<Planned> Plan(const Manifest& m, const RenderSettings& settings, AssetRes
   }
   return p;
 }
+
+// Sets a flag when it goes out of scope: declared after a thread that
+// watches the flag, it stops the thread on every exit path before the
+// thread is joined.
+struct RaiseOnExit {
+  std::atomic<bool>& flag;
+  ~RaiseOnExit() { flag = true; }
+};
 
 }  // namespace
 
@@ -165,7 +179,10 @@ Result<RenderResult> RenderVideo(const Manifest& m, const RenderSettings& settin
     parts.push_back({store->PathFor(key), seg.begin, seg.frames()});
     const bool queued = std::any_of(missing.begin(), missing.end(),
                                     [&](const SegmentTask& t) { return t.key == key; });
-    if (queued || store->Lookup(key, seg.frames(), settings.width, settings.height)) {
+    const bool cached = store->Lookup(key, SegmentStore::kSegment, [&](const std::string& path) {
+      return SegmentLooksValid(path, seg.frames(), settings.width, settings.height);
+    });
+    if (queued || cached) {
       ++r.cache_hits;
     } else {
       missing.push_back({seg, key});
@@ -175,6 +192,44 @@ Result<RenderResult> RenderVideo(const Manifest& m, const RenderSettings& settin
   r.segments = static_cast<int64_t>(segments.size());
   r.cache_misses = static_cast<int64_t>(missing.size());
 
+  // The soundtrack (unless the cache holds it) and the poster are made on
+  // another thread while this one draws and encodes the frames.
+  const std::string sound_key = SoundtrackKey(p.audio.mono, p.sound);
+  keys.insert(sound_key);
+  const auto sound_samples = static_cast<int64_t>(p.audio.mono.size());
+  r.soundtrack_cached = store->Lookup(
+      sound_key, SegmentStore::kSoundtrack,
+      [&](const std::string& path) { return SoundtrackLooksValid(path, sound_samples); });
+  const bool want_poster = !settings.poster_format.empty();
+  const FrameOverlays* overlays = p.overlays.empty() ? nullptr : &p.overlays;
+  std::atomic<bool> side_stop{false};
+  Status side_status;
+  std::string poster_bytes;
+  auto side_work = [&]() -> Status {
+    if (!r.soundtrack_cached) {
+      AIPROD_ASSIGN(std::string temp, store->TempPathFor(sound_key, SegmentStore::kSoundtrack));
+      TempFile guard(temp);
+      AIPROD_TRY(EncodeSoundtrack(p.audio.mono, p.sound, temp,
+                                  [&] { return side_stop.load() || cancelled(); }));
+      AIPROD_TRY(store->Commit(temp, sound_key, SegmentStore::kSoundtrack));
+      guard.Committed();
+    }
+    if (want_poster) {
+      AIPROD_ASSIGN(poster_bytes, RenderPoster(p.plans, p.timeline, p.map, overlays,
+                                               PosterFrame(m, p.timeline), settings.poster_format));
+    }
+    return {};
+  };
+  std::jthread side;
+  RaiseOnExit stop_side{side_stop};  // destroyed first: `side` stops, then joins
+  if (!r.soundtrack_cached || want_poster) {
+    try {
+      side = std::jthread([&] { side_status = side_work(); });
+    } catch (const std::system_error& e) {
+      return Fail(ErrorCode::kInternal, std::string("cannot start a thread: ") + e.what());
+    }
+  }
+
   std::vector<FrameRange> to_draw;
   for (const SegmentTask& t : missing) to_draw.push_back({t.segment.begin, t.segment.end});
   SceneCache scenes(p.plans, p.timeline, p.map, to_draw);
@@ -182,7 +237,7 @@ Result<RenderResult> RenderVideo(const Manifest& m, const RenderSettings& settin
   ctx.timeline = &p.timeline;
   ctx.scenes = &scenes;
   ctx.map = &p.map;
-  ctx.overlays = p.overlays.empty() ? nullptr : &p.overlays;
+  ctx.overlays = overlays;
   ctx.store = store.get();
   ctx.encoder = eo;
   ctx.jobs = threads.jobs;
@@ -198,21 +253,20 @@ Result<RenderResult> RenderVideo(const Manifest& m, const RenderSettings& settin
     }
   };
   AIPROD_TRY(RenderSegments(missing, ctx));
+  if (side.joinable()) side.join();
   if (cancelled()) return Fail(ErrorCode::kCancelled, "render cancelled");
+  AIPROD_TRY(side_status);
 
   TempFile video(TempPathFor(out_path));
-  AIPROD_TRY(
-      JoinSegments(parts, p.audio.mono, p.fps, settings.audio_bitrate_kbps, video.path(), cancel));
+  AIPROD_TRY(JoinSegments(parts, store->PathFor(sound_key, SegmentStore::kSoundtrack), p.fps,
+                          video.path(), cancel));
   const std::string stem = Stem(out_path);
   std::string poster_path, captions_path;
   std::unique_ptr<TempFile> poster, captions;
-  if (!settings.poster_format.empty()) {
+  if (want_poster) {
     poster_path = stem + (settings.poster_format == "png" ? ".poster.png" : ".poster.jpg");
-    AIPROD_ASSIGN(std::string bytes,
-                  RenderPoster(p.plans, p.timeline, p.map, ctx.overlays, PosterFrame(m, p.timeline),
-                               settings.poster_format));
     poster = std::make_unique<TempFile>(TempPathFor(poster_path));
-    AIPROD_TRY(WriteTemp(*poster, bytes));
+    AIPROD_TRY(WriteTemp(*poster, poster_bytes));
   }
   if (settings.captions_file && !p.captions.empty()) {
     captions_path = stem + ".vtt";

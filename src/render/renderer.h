@@ -49,7 +49,8 @@ struct RenderResult {
   std::vector<CaptionCue> captions;
   // The scene cache: segments found ready (hits) and encoded (misses).
   int64_t segments = 0, cache_hits = 0, cache_misses = 0;
-  int64_t frames_encoded = 0;  // frames drawn and encoded by this render
+  int64_t frames_encoded = 0;      // frames drawn and encoded by this render
+  bool soundtrack_cached = false;  // the encoded soundtrack came from the cache
   int segment_jobs = 1, encoder_threads = 1;
   double wall_s = 0;  // wall-clock time of the render
 };

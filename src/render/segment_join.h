@@ -1,11 +1,10 @@
 // Joining encoded segments into the final MP4 without re-encoding: packets
 // are copied in order with their timestamps moved to the segment's place,
-// and the soundtrack is encoded alongside (mp4_writer.h).
+// and the soundtrack's packets (soundtrack.h) are interleaved with them.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
-#include <span>
 #include <string>
 #include <vector>
 
@@ -20,12 +19,11 @@ struct JoinPart {
 };
 
 // Writes `out_path` from `parts` (in order, contiguous from frame 0) and the
-// mono 48 kHz `audio`. Fails with kInternal when the segments' parameter
+// encoded `soundtrack`. Fails with kInternal when the segments' parameter
 // sets differ (they were encoded with different options) or a segment does
 // not hold the frames it should; kCancelled when `cancel` becomes true.
-Status JoinSegments(const std::vector<JoinPart>& parts, std::span<const float> audio, int fps,
-                    int audio_bitrate_kbps, const std::string& out_path,
-                    const std::atomic<bool>* cancel);
+Status JoinSegments(const std::vector<JoinPart>& parts, const std::string& soundtrack, int fps,
+                    const std::string& out_path, const std::atomic<bool>* cancel);
 
 // True when `path` is a readable segment of `frames` H.264 frames at
 // width x height (a cache entry worth using).

@@ -69,4 +69,20 @@ std::string SegmentKey(std::string_view render_digest, const Segment& seg, const
   return h.HexDigest();
 }
 
+std::string SoundtrackKey(std::span<const float> mono, const SoundtrackOptions& options) {
+  Sha256 h;
+  Field(h, "version", kRendererVersion);
+  Field(h, "kind", "soundtrack");
+  Field(h, "loudness",
+        options.target_lufs
+            ? FormatNumber(*options.target_lufs) + "/" + FormatNumber(options.ceiling_dbtp)
+            : std::string("off"));
+  Field(h, "bitrate_kbps", options.bitrate_kbps);
+  Field(h, "samples", static_cast<int64_t>(mono.size()));
+  // The samples' bytes as they are in memory: the key is only compared on
+  // this machine's cache, and floats are little-endian IEEE here anyway.
+  h.Update(std::string_view(reinterpret_cast<const char*>(mono.data()), mono.size_bytes()));
+  return h.HexDigest();
+}
+
 }  // namespace aiprod

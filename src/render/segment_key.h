@@ -10,8 +10,13 @@
 // uses, the scene-local frames the segment covers, and for a transition its
 // kind, direction and length plus the outgoing scene's part; finally the
 // burned-in captions over the segment's frames.
+//
+// The soundtrack's key covers the renderer version, the mixed samples
+// themselves (narration, music and tone are all in them) and what the
+// normalisation and the AAC encoder are told.
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +26,7 @@
 #include "render/geometry.h"
 #include "render/scene_plan.h"
 #include "render/segments.h"
+#include "render/soundtrack.h"
 #include "render/timeline.h"
 
 namespace aiprod {
@@ -37,5 +43,8 @@ std::string SceneDigest(const ScenePlan& plan);
 // FrameOverlays::Describe over the segment's frames.
 std::string SegmentKey(std::string_view render_digest, const Segment& seg, const Timeline& timeline,
                        const std::vector<std::string>& scene_digests, std::string_view overlays);
+
+// The encoded soundtrack of the mixed track `mono`.
+std::string SoundtrackKey(std::span<const float> mono, const SoundtrackOptions& options);
 
 }  // namespace aiprod

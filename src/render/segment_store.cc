@@ -1,44 +1,104 @@
 #include "render/segment_store.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <vector>
 
 #include "core/files.h"
-#include "render/segment_join.h"
+#include "core/ids.h"
 
 namespace aiprod {
 namespace fs = std::filesystem;
 
+namespace {
+
+constexpr std::string_view kLockExt = ".lock";
+
+// Removes the work directories of `work_root` whose lock nobody holds.
+void RemoveDeadWork(const fs::path& work_root) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(work_root, ec)) {
+    if (entry.path().extension() != kLockExt) continue;
+    const int fd = ::open(entry.path().c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) continue;  // removed by another sweeper meanwhile
+    if (::flock(fd, LOCK_EX | LOCK_NB) == 0) {
+      fs::path work = entry.path();
+      work.replace_extension();
+      fs::remove_all(work, ec);
+      fs::remove(entry.path(), ec);
+    }
+    ::close(fd);
+  }
+}
+
+// A fresh work directory under `work_root`; returns the descriptor holding
+// its lock. The lock file is locked under a temporary name and only then
+// renamed to `<id>.lock`, so a sweeper never sees a live one unlocked.
+Result<int> CreateWork(const fs::path& work_root, std::string& work) {
+  const std::string id = RandomHex(8);
+  const fs::path lock = work_root / (id + std::string(kLockExt));
+  const std::string temp = aiprod::TempPathFor(lock.string());
+  const int fd = ::open(temp.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return Fail(ErrorCode::kIo, "cannot create " + temp);
+  if (::flock(fd, LOCK_EX) != 0 || std::rename(temp.c_str(), lock.c_str()) != 0) {
+    ::unlink(temp.c_str());
+    ::close(fd);
+    return Fail(ErrorCode::kIo, "cannot lock a work directory in " + work_root.string());
+  }
+  work = (work_root / id).string();
+  if (Status st = MakeDirs(work); !st) {
+    ::unlink(lock.c_str());
+    ::close(fd);
+    return Unexpected(st.error());
+  }
+  return fd;
+}
+
+}  // namespace
+
 Result<std::unique_ptr<SegmentStore>> SegmentStore::Open(const std::string& cache_dir,
                                                          const std::string& temp_parent) {
   if (!cache_dir.empty()) {
-    AIPROD_TRY(MakeDirs(cache_dir));
-    return std::unique_ptr<SegmentStore>(new SegmentStore(cache_dir, true));
+    const fs::path work_root = fs::path(cache_dir) / ".work";
+    AIPROD_TRY(MakeDirs(work_root.string()));
+    RemoveDeadWork(work_root);
+    std::unique_ptr<SegmentStore> store(new SegmentStore(cache_dir, true));
+    AIPROD_ASSIGN(store->lock_fd_, CreateWork(work_root, store->work_));
+    return store;
   }
   const std::string dir = aiprod::TempPathFor((fs::path(temp_parent) / "segments").string());
   AIPROD_TRY(MakeDirs(dir));
-  return std::unique_ptr<SegmentStore>(new SegmentStore(dir, false));
+  std::unique_ptr<SegmentStore> store(new SegmentStore(dir, false));
+  store->work_ = dir;
+  return store;
 }
 
 SegmentStore::~SegmentStore() {
-  if (!persistent_) {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
+  std::error_code ec;
+  fs::remove_all(persistent_ ? work_ : dir_, ec);
+  if (lock_fd_ >= 0) {
+    fs::path lock(work_);
+    fs::remove(lock.replace_extension(kLockExt), ec);
+    ::close(lock_fd_);
   }
 }
 
-std::string SegmentStore::PathFor(const std::string& key) const {
-  return (fs::path(dir_) / key.substr(0, 2) / (key + ".mp4")).string();
+std::string SegmentStore::PathFor(const std::string& key, std::string_view ext) const {
+  return (fs::path(dir_) / key.substr(0, 2) / (key + std::string(ext))).string();
 }
 
-bool SegmentStore::Lookup(const std::string& key, int64_t frames, int width, int height) const {
+bool SegmentStore::Lookup(const std::string& key, std::string_view ext,
+                          const std::function<bool(const std::string& path)>& valid) const {
   if (!persistent_) return false;
-  const std::string path = PathFor(key);
+  const std::string path = PathFor(key, ext);
   std::error_code ec;
   if (!fs::is_regular_file(path, ec)) return false;
-  if (!SegmentLooksValid(path, frames, width, height)) {
+  if (!valid(path)) {
     fs::remove(path, ec);
     return false;
   }
@@ -46,16 +106,17 @@ bool SegmentStore::Lookup(const std::string& key, int64_t frames, int width, int
   return true;
 }
 
-Result<std::string> SegmentStore::TempPathFor(const std::string& key) const {
-  const std::string path = PathFor(key);
-  AIPROD_TRY(MakeDirs(fs::path(path).parent_path().string()));
-  return aiprod::TempPathFor(path);
+Result<std::string> SegmentStore::TempPathFor(const std::string& key, std::string_view ext) const {
+  return aiprod::TempPathFor((fs::path(work_) / (key + std::string(ext))).string());
 }
 
-Status SegmentStore::Commit(const std::string& temp_path, const std::string& key) const {
-  if (persistent_) return CommitFile(temp_path, PathFor(key));
+Status SegmentStore::Commit(const std::string& temp_path, const std::string& key,
+                            std::string_view ext) const {
+  const std::string path = PathFor(key, ext);
+  AIPROD_TRY(MakeDirs(fs::path(path).parent_path().string()));
+  if (persistent_) return CommitFile(temp_path, path);
   std::error_code ec;
-  fs::rename(temp_path, PathFor(key), ec);
+  fs::rename(temp_path, path, ec);
   if (ec) return Fail(ErrorCode::kIo, "cannot rename " + temp_path + ": " + ec.message());
   return {};
 }
@@ -77,10 +138,12 @@ void SegmentStore::Prune(int64_t max_bytes, const std::set<std::string>& keep) c
     const std::string name = it->path().filename().string();
     const auto used = it->last_write_time(ec);
     if (name.starts_with(".") && name.find(".tmp-") != std::string::npos) {
+      // Left beside the entries by renders before work directories existed.
       if (now - used > std::chrono::hours(24)) fs::remove(it->path(), ec);
       continue;
     }
-    if (it->path().extension() != ".mp4") continue;
+    const std::string ext = it->path().extension().string();
+    if (ext != kSegment && ext != kSoundtrack) continue;
     const auto bytes = static_cast<int64_t>(it->file_size(ec));
     total += bytes;
     if (!keep.contains(it->path().stem().string())) entries.push_back({it->path(), used, bytes});

@@ -7,8 +7,10 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/files.h"
 #include "qa/probe.h"
 #include "render/renderer.h"
+#include "render/segment_store.h"
 #include "render/segments.h"
 #include "render_fixtures.h"
 #include "testing/temp_dir.h"
@@ -25,12 +27,13 @@ std::string ReadAll(const std::string& path) {
   return s.str();
 }
 
-size_t CountFiles(const std::string& dir) {
+// Regular files under `dir` whose name ends with `ext` (all when empty).
+size_t CountFiles(const std::string& dir, const std::string& ext = "") {
   size_t n = 0;
   std::error_code ec;
   for (auto it = fs::recursive_directory_iterator(dir, ec);
        !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    n += it->is_regular_file() ? 1 : 0;
+    n += it->is_regular_file() && it->path().string().ends_with(ext) ? 1 : 0;
   }
   return n;
 }
@@ -62,6 +65,33 @@ TEST(SplitTimeline, ScenesAndTransitionsCoverTheVideoOnce) {
   EXPECT_EQ(segs[5].local_begin, 600);
 }
 
+// A render killed mid-segment leaves its work directory; the next store
+// opened on the cache removes it, but never a live store's.
+TEST(SegmentStore, OpeningRemovesTheWorkOfDeadRendersOnly) {
+  testing::TempDir dir;
+  const std::string cache = dir.File("cache");
+  ASSERT_TRUE(MakeDirs(cache + "/.work/0123456789abcdef"));
+  std::ofstream(cache + "/.work/0123456789abcdef.lock") << "";  // nobody holds it
+  std::ofstream(cache + "/.work/0123456789abcdef/.k.mp4.tmp-aa") << "partial";
+  auto live = SegmentStore::Open(cache, "");
+  ASSERT_TRUE(live);
+  auto temp = (*live)->TempPathFor("ab12");
+  ASSERT_TRUE(temp);
+  std::ofstream(*temp) << "being written";
+  EXPECT_FALSE(fs::exists(cache + "/.work/0123456789abcdef"));
+  EXPECT_FALSE(fs::exists(cache + "/.work/0123456789abcdef.lock"));
+
+  auto other = SegmentStore::Open(cache, "");
+  ASSERT_TRUE(other);
+  EXPECT_TRUE(fs::exists(*temp)) << "a live store's work was removed";
+  ASSERT_TRUE((*live)->Commit(*temp, "ab12"));
+  EXPECT_TRUE(fs::exists((*live)->PathFor("ab12")));
+  live->reset();
+  other->reset();
+  EXPECT_EQ(CountFiles(cache + "/.work"), 0u);
+  EXPECT_EQ(CountFiles(cache), 1u);
+}
+
 class RenderCache : public ::testing::Test {
  protected:
   RenderSettings Settings() {
@@ -83,13 +113,18 @@ TEST_F(RenderCache, SecondRenderHitsEverySegmentAndIsIdentical) {
   EXPECT_EQ(cold->cache_hits, 0);
   EXPECT_EQ(cold->cache_misses, 4);
   EXPECT_EQ(cold->frames_encoded, 78);
-  EXPECT_EQ(CountFiles(dir_.File("cache")), 4u);
+  EXPECT_FALSE(cold->soundtrack_cached);
+  // Four segments and the soundtrack; no temporary or lock left behind.
+  EXPECT_EQ(CountFiles(dir_.File("cache"), ".mp4"), 4u);
+  EXPECT_EQ(CountFiles(dir_.File("cache"), ".m4a"), 1u);
+  EXPECT_EQ(CountFiles(dir_.File("cache")), 5u);
 
   auto warm = Render(m, "warm.mp4", Settings());
   ASSERT_TRUE(warm) << warm.error().ToString();
   EXPECT_EQ(warm->cache_hits, 4);
   EXPECT_EQ(warm->cache_misses, 0);
   EXPECT_EQ(warm->frames_encoded, 0);
+  EXPECT_TRUE(warm->soundtrack_cached);
 
   // No cache at all: the same bytes again (determinism across the paths).
   RenderSettings none = Settings();
@@ -113,12 +148,14 @@ TEST_F(RenderCache, EditingOneSceneReencodesItAndItsTransitionsOnly) {
   EXPECT_EQ(r->cache_misses, 2);
   EXPECT_EQ(r->cache_hits, 2);
   EXPECT_EQ(r->frames_encoded, 12 + 18);
+  EXPECT_TRUE(r->soundtrack_cached);  // the sound did not change
 
-  // Narration is sound only: no segment changes.
+  // Narration is sound only: no segment changes, a new soundtrack.
   m.scenes[0].narration->text = "Something else entirely";
   r = Render(m, "c.mp4", Settings());
   ASSERT_TRUE(r) << r.error().ToString();
   EXPECT_EQ(r->cache_misses, 0);
+  EXPECT_FALSE(r->soundtrack_cached);
 
   // The edited render equals an uncached render of the edited manifest.
   RenderSettings none = Settings();
@@ -149,6 +186,7 @@ TEST_F(RenderCache, SettingsThatChangePixelsMissTheCache) {
   r = Render(m, "c.mp4", s);
   ASSERT_TRUE(r);
   EXPECT_EQ(r->cache_misses, 0);
+  EXPECT_FALSE(r->soundtrack_cached);
 }
 
 TEST_F(RenderCache, ParallelSegmentJobsGiveTheSameBytesAsOneJobWithTheSameEncoderThreads) {
@@ -177,6 +215,7 @@ TEST_F(RenderCache, DamagedEntryIsEncodedAgain) {
   auto r = Render(m, "b.mp4", Settings());
   ASSERT_TRUE(r) << r.error().ToString();
   EXPECT_EQ(r->cache_misses, 4);
+  EXPECT_FALSE(r->soundtrack_cached);
   EXPECT_TRUE(ReadAll(dir_.File("a.mp4")) == ReadAll(dir_.File("b.mp4")));
 }
 
@@ -190,8 +229,10 @@ TEST_F(RenderCache, CancelledRenderLeavesOnlyCompleteEntries) {
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, ErrorCode::kCancelled);
   EXPECT_FALSE(fs::exists(dir_.File("x.mp4")));
-  // Whatever is in the cache is a complete segment that the next render uses.
-  const size_t kept = CountFiles(dir_.File("cache"));
+  // Whatever is in the cache is a complete segment that the next render
+  // uses; the cancelled render's work directory is gone.
+  const size_t kept = CountFiles(dir_.File("cache"), ".mp4");
+  EXPECT_EQ(CountFiles(dir_.File("cache/.work")), 0u);
   EXPECT_LT(kept, 4u);
   auto again = Render(m, "y.mp4", s);
   ASSERT_TRUE(again) << again.error().ToString();
