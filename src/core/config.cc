@@ -57,6 +57,9 @@ std::vector<Field> Fields() {
           "render.crf", [](Config& c) { return &c.render.crf; }, 0, 51),
       i(
           "render.threads", [](Config& c) { return &c.render.threads; }, 0, 256),
+      i(
+          "render.memory_budget_mb", [](Config& c) { return &c.render.memory_budget_mb; }, 64,
+          1 << 20),
       d(
           "render.loudness_lufs", [](Config& c) { return &c.render.loudness_lufs; }, -40, -5),
       d(

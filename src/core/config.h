@@ -18,6 +18,9 @@ struct RenderConfig {
   int crf = 23;
   std::string x264_preset = "veryfast";
   int threads = 0;  // 0: follow the machine
+  // Peak memory a render plans for: segments are encoded in parallel only
+  // when that many x264 encoders fit (about 160 MB each at 1080p).
+  int memory_budget_mb = 300;
   double loudness_lufs = -16.0;
   double true_peak_dbtp = -1.0;
   int audio_bitrate_kbps = 128;

@@ -6,6 +6,7 @@ extern "C" {
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <set>
 #include <system_error>
 #include <thread>
@@ -124,12 +125,34 @@ Result<Planned> Plan(const Manifest& m, const RenderSettings& settings, AssetRes
   return p;
 }
 
-// Sets a flag when it goes out of scope: declared after a thread that
-// watches the flag, it stops the thread on every exit path before the
-// thread is joined.
-struct RaiseOnExit {
-  std::atomic<bool>& flag;
-  ~RaiseOnExit() { flag = true; }
+// Work run on its own thread beside the caller's. The destructor raises
+// stopping() (for the work to watch) and joins, so every exit path stops it.
+class Beside {
+ public:
+  Beside() = default;
+  Beside(const Beside&) = delete;
+  Beside& operator=(const Beside&) = delete;
+  ~Beside() { stop_ = true; }  // then thread_, the last member, joins
+
+  Status Start(std::function<Status()> work) {
+    try {
+      thread_ = std::jthread([this, work = std::move(work)] { status_ = work(); });
+    } catch (const std::system_error& e) {
+      return Fail(ErrorCode::kInternal, std::string("cannot start a thread: ") + e.what());
+    }
+    return {};
+  }
+  // The work's status once it has ended (ok if it never started).
+  Status Wait() {
+    if (thread_.joinable()) thread_.join();
+    return status_;
+  }
+  bool stopping() const { return stop_.load(); }
+
+ private:
+  std::atomic<bool> stop_{false};
+  Status status_;
+  std::jthread thread_;
 };
 
 }  // namespace
@@ -192,43 +215,28 @@ Result<RenderResult> RenderVideo(const Manifest& m, const RenderSettings& settin
   r.segments = static_cast<int64_t>(segments.size());
   r.cache_misses = static_cast<int64_t>(missing.size());
 
-  // The soundtrack (unless the cache holds it) and the poster are made on
+  // The soundtrack (unless the cache holds it) is normalised and encoded on
   // another thread while this one draws and encodes the frames.
   const std::string sound_key = SoundtrackKey(p.audio.mono, p.sound);
   keys.insert(sound_key);
   const auto sound_samples = static_cast<int64_t>(p.audio.mono.size());
-  r.soundtrack_cached = store->Lookup(
-      sound_key, SegmentStore::kSoundtrack,
-      [&](const std::string& path) { return SoundtrackLooksValid(path, sound_samples); });
-  const bool want_poster = !settings.poster_format.empty();
-  const FrameOverlays* overlays = p.overlays.empty() ? nullptr : &p.overlays;
-  std::atomic<bool> side_stop{false};
-  Status side_status;
-  std::string poster_bytes;
-  auto side_work = [&]() -> Status {
-    if (!r.soundtrack_cached) {
+  r.soundtrack_cached = store->Lookup(sound_key, SegmentStore::kSoundtrack,
+                                      [&](const std::string& path) {
+                                        return SoundtrackLooksValid(path, sound_samples);
+                                      });
+  Beside sound;
+  if (!r.soundtrack_cached) {
+    AIPROD_TRY(sound.Start([&]() -> Status {
       AIPROD_ASSIGN(std::string temp, store->TempPathFor(sound_key, SegmentStore::kSoundtrack));
       TempFile guard(temp);
       AIPROD_TRY(EncodeSoundtrack(p.audio.mono, p.sound, temp,
-                                  [&] { return side_stop.load() || cancelled(); }));
+                                  [&] { return sound.stopping() || cancelled(); }));
       AIPROD_TRY(store->Commit(temp, sound_key, SegmentStore::kSoundtrack));
       guard.Committed();
-    }
-    if (want_poster) {
-      AIPROD_ASSIGN(poster_bytes, RenderPoster(p.plans, p.timeline, p.map, overlays,
-                                               PosterFrame(m, p.timeline), settings.poster_format));
-    }
-    return {};
-  };
-  std::jthread side;
-  RaiseOnExit stop_side{side_stop};  // destroyed first: `side` stops, then joins
-  if (!r.soundtrack_cached || want_poster) {
-    try {
-      side = std::jthread([&] { side_status = side_work(); });
-    } catch (const std::system_error& e) {
-      return Fail(ErrorCode::kInternal, std::string("cannot start a thread: ") + e.what());
-    }
+      return {};
+    }));
   }
+  const FrameOverlays* overlays = p.overlays.empty() ? nullptr : &p.overlays;
 
   std::vector<FrameRange> to_draw;
   for (const SegmentTask& t : missing) to_draw.push_back({t.segment.begin, t.segment.end});
@@ -253,9 +261,21 @@ Result<RenderResult> RenderVideo(const Manifest& m, const RenderSettings& settin
     }
   };
   AIPROD_TRY(RenderSegments(missing, ctx));
-  if (side.joinable()) side.join();
+  AIPROD_TRY(sound.Wait());
   if (cancelled()) return Fail(ErrorCode::kCancelled, "render cancelled");
-  AIPROD_TRY(side_status);
+
+  // The poster is drawn while this thread joins the segments: not earlier,
+  // when its scene's pixels would add to the encoders' memory.
+  const bool want_poster = !settings.poster_format.empty();
+  std::string poster_bytes;
+  Beside poster_work;
+  if (want_poster) {
+    AIPROD_TRY(poster_work.Start([&]() -> Status {
+      AIPROD_ASSIGN(poster_bytes, RenderPoster(p.plans, p.timeline, p.map, overlays,
+                                               PosterFrame(m, p.timeline), settings.poster_format));
+      return {};
+    }));
+  }
 
   TempFile video(TempPathFor(out_path));
   AIPROD_TRY(JoinSegments(parts, store->PathFor(sound_key, SegmentStore::kSoundtrack), p.fps,
@@ -263,6 +283,7 @@ Result<RenderResult> RenderVideo(const Manifest& m, const RenderSettings& settin
   const std::string stem = Stem(out_path);
   std::string poster_path, captions_path;
   std::unique_ptr<TempFile> poster, captions;
+  AIPROD_TRY(poster_work.Wait());
   if (want_poster) {
     poster_path = stem + (settings.poster_format == "png" ? ".poster.png" : ".poster.jpg");
     poster = std::make_unique<TempFile>(TempPathFor(poster_path));

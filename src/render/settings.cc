@@ -49,6 +49,7 @@ Result<RenderSettings> SettingsForAspect(std::string_view aspect, const RenderCo
   s.crf = config.crf;
   s.x264_preset = config.x264_preset;
   s.threads = config.threads;
+  s.memory_budget_mb = config.memory_budget_mb;
   s.loudness_lufs = config.loudness_lufs;
   s.true_peak_dbtp = config.true_peak_dbtp;
   s.audio_bitrate_kbps = config.audio_bitrate_kbps;

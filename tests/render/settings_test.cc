@@ -26,6 +26,25 @@ TEST(Settings, AspectRatios) {
   EXPECT_TRUE(square->draft);
 }
 
+// Segments run in parallel only when their encoders fit the memory budget:
+// at 1080p on 2 cores the default (300 MB) allows one job with 2 x264
+// threads; 450 MB allows two jobs of one thread each.
+TEST(Settings, MemoryBudgetDecidesParallelSegments) {
+  RenderConfig c;
+  c.threads = 2;
+  auto s = SettingsForAspect("16:9", c, false);
+  ASSERT_TRUE(s);
+  ThreadPlan p = PlanThreads(*s);
+  EXPECT_EQ(p.jobs, 1);
+  EXPECT_EQ(p.encoder_threads, 2);
+  c.memory_budget_mb = 450;
+  s = SettingsForAspect("16:9", c, false);
+  ASSERT_TRUE(s);
+  p = PlanThreads(*s);
+  EXPECT_EQ(p.jobs, 2);
+  EXPECT_EQ(p.encoder_threads, 1);
+}
+
 TEST(Settings, RejectsBadValues) {
   auto r = SettingsForAspect("4:3", RenderConfig{}, false);
   ASSERT_FALSE(r.has_value());
