@@ -217,8 +217,30 @@ std::vector<float> MusicGain(const Music& music, const std::vector<NarrationClip
   return gain;
 }
 
+Status CheckAudio(const Manifest& m, AssetResolver& assets) {
+  for (size_t i = 0; i < m.scenes.size(); ++i) {
+    const Scene& scene = m.scenes[i];
+    if (!scene.narration || scene.narration->text.empty()) continue;
+    const double offset = scene.narration->start_s;
+    if (!std::isfinite(offset) || offset < 0 || offset >= scene.duration_s) {
+      return Invalid(ItemPath("scenes", i) + ".narration.start_s",
+                     "must be within the scene (0 <= start_s < duration_s)");
+    }
+  }
+  if (m.audio.music) AIPROD_TRY(assets.Resolve(m.audio.music->asset, "audio.music.asset"));
+  if (m.audio.tone) {
+    const Tone& tone = *m.audio.tone;
+    if (!(tone.frequency_hz > 0 && tone.frequency_hz < kAudioSampleRate / 2.0) ||
+        !(tone.amplitude >= 0 && tone.amplitude <= 1)) {
+      return Invalid("audio.tone", "needs 0 < frequency_hz < 24000 and 0 <= amplitude <= 1");
+    }
+  }
+  return {};
+}
+
 Result<AudioTrack> MixAudio(const Manifest& m, const Timeline& timeline,
                             const RenderSettings& settings, AssetResolver& assets) {
+  AIPROD_TRY(CheckAudio(m, assets));
   AudioTrack track;
   const int64_t total =
       (timeline.total_frames() * kAudioSampleRate + timeline.fps() / 2) / timeline.fps();
@@ -228,10 +250,6 @@ Result<AudioTrack> MixAudio(const Manifest& m, const Timeline& timeline,
     const Scene& scene = m.scenes[i];
     if (!scene.narration || scene.narration->text.empty()) continue;
     const double offset = scene.narration->start_s;
-    if (!std::isfinite(offset) || offset < 0 || offset >= scene.duration_s) {
-      return Invalid(ItemPath("scenes", i) + ".narration.start_s",
-                     "must be within the scene (0 <= start_s < duration_s)");
-    }
     const int rate =
         scene.narration->rate_wpm.value_or(m.voice_rate_wpm.value_or(settings.voice_rate_wpm));
     const int pitch = scene.narration->pitch.value_or(m.voice_pitch.value_or(settings.voice_pitch));
@@ -264,10 +282,6 @@ Result<AudioTrack> MixAudio(const Manifest& m, const Timeline& timeline,
   }
   if (m.audio.tone) {
     const Tone& tone = *m.audio.tone;
-    if (!(tone.frequency_hz > 0 && tone.frequency_hz < kAudioSampleRate / 2.0) ||
-        !(tone.amplitude >= 0 && tone.amplitude <= 1)) {
-      return Invalid("audio.tone", "needs 0 < frequency_hz < 24000 and 0 <= amplitude <= 1");
-    }
     const double w = 2 * std::numbers::pi * tone.frequency_hz / kAudioSampleRate;
     for (int64_t n = 0; n < total; ++n) {
       track.mono[n] += static_cast<float>(tone.amplitude * std::sin(w * static_cast<double>(n)));

@@ -30,6 +30,11 @@ struct AudioTrack {
   std::vector<NarrationClip> clips;
 };
 
+// The checks of MixAudio that need no synthesis or decoding: narration
+// start times within their scenes, the tone's parameters, the music asset
+// resolving inside the asset directory. Errors name the field.
+Status CheckAudio(const Manifest& m, AssetResolver& assets);
+
 // Speech for every scene with narration (voice: Manifest::voice, else the
 // language's espeak-ng voice; rate and pitch: the narration's, else the
 // manifest's voice_rate_wpm/voice_pitch, else `settings`) starting at the

@@ -80,14 +80,31 @@ struct Planned {
   Timeline timeline;
   CanvasMapping map;
   std::vector<ScenePlan> plans;
-  AudioTrack audio;  // mixed, not yet normalised (see soundtrack.h)
+  bool mixed = false;  // `audio`, `cues` and `captions` are filled (MixSound)
+  AudioTrack audio;    // mixed, not yet normalised (see soundtrack.h)
   SoundtrackOptions sound;
   std::vector<NarrationCue> cues;
   std::vector<CaptionCue> captions;
   FrameOverlays overlays;
 };
 
-// Everything that can be wrong with the input fails here, before any output.
+// Speech and music mixed on the timeline, and the captions they give.
+Status MixSound(const Manifest& m, const RenderSettings& settings, AssetResolver& assets,
+                Planned& p) {
+  AIPROD_ASSIGN(p.audio, MixAudio(m, p.timeline, settings, assets));
+  for (const NarrationClip& c : p.audio.clips) {
+    p.cues.push_back({c.scene, static_cast<double>(c.start) / kAudioSampleRate,
+                      static_cast<double>(c.end) / kAudioSampleRate,
+                      m.scenes[c.scene].narration->text});
+  }
+  p.captions = SplitCaptions(p.cues);
+  p.mixed = true;
+  return {};
+}
+
+// Everything that can be wrong with the input fails here, before any output,
+// except what only speech synthesis or decoding the music can tell (an
+// unknown voice, a corrupt music file) when the sound is mixed later.
 Result<Planned> Plan(const Manifest& m, const RenderSettings& settings, AssetResolver& assets) {
   Planned p;
   p.fps = m.canvas.fps > 0 ? m.canvas.fps : settings.fps;
@@ -104,7 +121,7 @@ Result<Planned> Plan(const Manifest& m, const RenderSettings& settings, AssetRes
                   PlanScene(m, i, p.timeline.scenes()[i].frames, p.fps, p.map, assets));
     p.plans.push_back(std::move(plan));
   }
-  AIPROD_ASSIGN(p.audio, MixAudio(m, p.timeline, settings, assets));
+  AIPROD_TRY(CheckAudio(m, assets));
   if (m.audio.normalize) {
     double target = m.audio.loudness_lufs.value_or(settings.loudness_lufs);
     if (!(target >= -70 && target <= -5)) return Invalid("audio.loudness_lufs", "must be -70..-5");
@@ -112,14 +129,11 @@ Result<Planned> Plan(const Manifest& m, const RenderSettings& settings, AssetRes
   }
   p.sound.ceiling_dbtp = settings.true_peak_dbtp;
   p.sound.bitrate_kbps = settings.audio_bitrate_kbps;
-  for (const NarrationClip& c : p.audio.clips) {
-    p.cues.push_back({c.scene, static_cast<double>(c.start) / kAudioSampleRate,
-                      static_cast<double>(c.end) / kAudioSampleRate,
-                      m.scenes[c.scene].narration->text});
-  }
-  p.captions = SplitCaptions(p.cues);
+  // Burned-in captions need the narration's timings before any frame;
+  // otherwise the sound is mixed beside the frames (RenderVideo).
   if (m.captions.burn_in) {
     AIPROD_TRY(CheckFontInstalled(m.captions.font, "captions.font"));
+    AIPROD_TRY(MixSound(m, settings, assets, p));
     AIPROD_ASSIGN(p.overlays, CaptionOverlays(p.captions, m, p.map, p.fps));
   }
   return p;
@@ -215,18 +229,22 @@ Result<RenderResult> RenderVideo(const Manifest& m, const RenderSettings& settin
   r.segments = static_cast<int64_t>(segments.size());
   r.cache_misses = static_cast<int64_t>(missing.size());
 
-  // The soundtrack (unless the cache holds it) is normalised and encoded on
-  // another thread while this one draws and encodes the frames.
-  const std::string sound_key = SoundtrackKey(p.audio.mono, p.sound);
-  keys.insert(sound_key);
-  const auto sound_samples = static_cast<int64_t>(p.audio.mono.size());
-  r.soundtrack_cached = store->Lookup(sound_key, SegmentStore::kSoundtrack,
-                                      [&](const std::string& path) {
-                                        return SoundtrackLooksValid(path, sound_samples);
-                                      });
+  // The sound is mixed (unless Plan did), then normalised and encoded
+  // unless the cache holds it, on another thread while this one draws and
+  // encodes the frames. If it fails, the frames stop.
+  std::string sound_key;
+  std::atomic<bool> sound_failed{false};
   Beside sound;
-  if (!r.soundtrack_cached) {
-    AIPROD_TRY(sound.Start([&]() -> Status {
+  AIPROD_TRY(sound.Start([&]() -> Status {
+    Status st = [&]() -> Status {
+      if (!p.mixed) AIPROD_TRY(MixSound(m, settings, assets, p));
+      sound_key = SoundtrackKey(p.audio.mono, p.sound);
+      const auto samples = static_cast<int64_t>(p.audio.mono.size());
+      r.soundtrack_cached =
+          store->Lookup(sound_key, SegmentStore::kSoundtrack, [&](const std::string& path) {
+            return SoundtrackLooksValid(path, samples);
+          });
+      if (r.soundtrack_cached) return {};
       AIPROD_ASSIGN(std::string temp, store->TempPathFor(sound_key, SegmentStore::kSoundtrack));
       TempFile guard(temp);
       AIPROD_TRY(EncodeSoundtrack(p.audio.mono, p.sound, temp,
@@ -234,8 +252,10 @@ Result<RenderResult> RenderVideo(const Manifest& m, const RenderSettings& settin
       AIPROD_TRY(store->Commit(temp, sound_key, SegmentStore::kSoundtrack));
       guard.Committed();
       return {};
-    }));
-  }
+    }();
+    if (!st) sound_failed = true;
+    return st;
+  }));
   const FrameOverlays* overlays = p.overlays.empty() ? nullptr : &p.overlays;
 
   std::vector<FrameRange> to_draw;
@@ -251,6 +271,7 @@ Result<RenderResult> RenderVideo(const Manifest& m, const RenderSettings& settin
   ctx.jobs = threads.jobs;
   ctx.draw_threads = 1;
   ctx.cancel = cancel;
+  ctx.abort = &sound_failed;
   int last_step = -1;
   const double frames_total = static_cast<double>(std::max<int64_t>(1, r.frames_encoded));
   ctx.progress = [&](int64_t done) {
@@ -260,8 +281,12 @@ Result<RenderResult> RenderVideo(const Manifest& m, const RenderSettings& settin
       progress(0.95 * static_cast<double>(done) / frames_total);
     }
   };
-  AIPROD_TRY(RenderSegments(missing, ctx));
+  Status frames = RenderSegments(missing, ctx);
+  // A failed sound stopped the frames: its error is the one to report.
+  if (!frames && !sound_failed) return Unexpected(frames.error());
   AIPROD_TRY(sound.Wait());
+  AIPROD_TRY(frames);
+  keys.insert(sound_key);
   if (cancelled()) return Fail(ErrorCode::kCancelled, "render cancelled");
 
   // The poster is drawn while this thread joins the segments: not earlier,

@@ -69,7 +69,9 @@ Status EncodeTask(const SegmentTask& task, const SegmentRenderContext& ctx, Shar
       if (ctx.cancel != nullptr && ctx.cancel->load()) {
         return Fail(ErrorCode::kCancelled, "render cancelled");
       }
-      if (shared.abort.load()) return Fail(ErrorCode::kCancelled, "stopped by another failure");
+      if (shared.abort.load() || (ctx.abort != nullptr && ctx.abort->load())) {
+        return Fail(ErrorCode::kCancelled, "stopped by another failure");
+      }
       return {};
     };
     AIPROD_TRY(EncodeSegmentFrames(job));

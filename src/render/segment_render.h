@@ -35,6 +35,8 @@ struct SegmentRenderContext {
   int jobs = 1;          // segments encoded at once
   int draw_threads = 1;  // per job
   const std::atomic<bool>* cancel = nullptr;
+  // Set when work beside the frames failed: the jobs stop (kCancelled).
+  const std::atomic<bool>* abort = nullptr;
   // Frames encoded so far over all tasks; called on the calling thread.
   std::function<void(int64_t frames_done)> progress;
 };

@@ -88,6 +88,40 @@ TEST(RenderErrors, UnknownVoice) {
   EXPECT_EQ(e.field, "voice");
 }
 
+// Without burned-in captions the sound is mixed beside the frames: an
+// error only synthesis finds stops the frames and is the one reported;
+// nothing but complete cache entries is left. With burned-in captions the
+// sound is mixed first, so the cache stays empty.
+TEST(RenderErrors, UnknownVoiceFoundBesideTheFramesLeavesNoOutput) {
+  for (bool burn_in : {false, true}) {
+    SCOPED_TRACE(burn_in ? "burned-in captions" : "no burned-in captions");
+    testing::TempDir dir;
+    Manifest m = testing::ThreeSceneManifest();
+    m.voice = "xx-nonexistent";
+    m.captions.burn_in = burn_in;
+    RenderSettings s = testing::SmallSettings();
+    s.cache_dir = dir.File("cache");
+    auto r = RenderVideo(m, s, dir.File("out/video.mp4"));
+    ASSERT_FALSE(r.has_value());
+    EXPECT_EQ(r.error().field, "voice");
+    EXPECT_FALSE(std::filesystem::exists(dir.File("out/video.mp4")));
+    size_t temporaries = 0, entries = 0;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(dir.path())) {
+      if (!e.is_regular_file()) continue;
+      const std::string name = e.path().filename().string();
+      temporaries += name.find(".tmp") != std::string::npos ? 1 : 0;
+      entries += e.path().extension() == ".mp4" ? 1 : 0;
+    }
+    EXPECT_EQ(temporaries, 0u);
+    if (burn_in) {
+      EXPECT_EQ(entries, 0u);
+      EXPECT_FALSE(std::filesystem::exists(dir.File("cache")));
+    } else {
+      EXPECT_TRUE(std::filesystem::is_empty(dir.File("cache/.work")));
+    }
+  }
+}
+
 TEST(RenderErrors, NoScenes) {
   Manifest m = testing::OneSceneManifest({});
   m.scenes.clear();
