@@ -86,6 +86,7 @@ int Render(GlobalOptions& g, const RenderArgs& a) {
                {"cache_misses", r->cache_misses},
                {"frames_encoded", r->frames_encoded},
                {"soundtrack_cached", r->soundtrack_cached},
+               {"poster_cached", r->poster_cached},
                {"render_seconds", r->wall_s}});
   } else {
     std::printf("%s  %dx%d  %.2f s  (%lld frames in %.2f s; segments %lld cached, %lld encoded)\n",

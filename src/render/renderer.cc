@@ -209,10 +209,16 @@ Result<RenderResult> RenderVideo(const Manifest& m, const RenderSettings& settin
   std::vector<SegmentTask> missing;
   std::vector<JoinPart> parts;
   std::set<std::string> keys;
+  const bool want_poster = !settings.poster_format.empty();
+  const int64_t poster_frame = PosterFrame(m, p.timeline);
+  std::string poster_key;  // keyed by the segment that holds its frame
   for (const Segment& seg : segments) {
     const std::string key = SegmentKey(render_digest, seg, p.timeline, scene_digests,
                                        p.overlays.Describe(seg.begin, seg.end));
     keys.insert(key);
+    if (seg.begin <= poster_frame && poster_frame < seg.end) {
+      poster_key = PosterKey(key, poster_frame - seg.begin, settings.poster_format);
+    }
     parts.push_back({store->PathFor(key), seg.begin, seg.frames()});
     const bool queued = std::any_of(missing.begin(), missing.end(),
                                     [&](const SegmentTask& t) { return t.key == key; });
@@ -240,10 +246,9 @@ Result<RenderResult> RenderVideo(const Manifest& m, const RenderSettings& settin
       if (!p.mixed) AIPROD_TRY(MixSound(m, settings, assets, p));
       sound_key = SoundtrackKey(p.audio.mono, p.sound);
       const auto samples = static_cast<int64_t>(p.audio.mono.size());
-      r.soundtrack_cached =
-          store->Lookup(sound_key, SegmentStore::kSoundtrack, [&](const std::string& path) {
-            return SoundtrackLooksValid(path, samples);
-          });
+      r.soundtrack_cached = store->Lookup(
+          sound_key, SegmentStore::kSoundtrack,
+          [&](const std::string& path) { return SoundtrackLooksValid(path, samples); });
       if (r.soundtrack_cached) return {};
       AIPROD_ASSIGN(std::string temp, store->TempPathFor(sound_key, SegmentStore::kSoundtrack));
       TempFile guard(temp);
@@ -289,17 +294,33 @@ Result<RenderResult> RenderVideo(const Manifest& m, const RenderSettings& settin
   keys.insert(sound_key);
   if (cancelled()) return Fail(ErrorCode::kCancelled, "render cancelled");
 
-  // The poster is drawn while this thread joins the segments: not earlier,
-  // when its scene's pixels would add to the encoders' memory.
-  const bool want_poster = !settings.poster_format.empty();
+  // The poster comes from the cache, or is drawn while this thread joins the
+  // segments: not earlier, when its scene's pixels would add to the
+  // encoders' memory.
+  const std::string_view poster_ext =
+      settings.poster_format == "png" ? SegmentStore::kPng : SegmentStore::kJpeg;
   std::string poster_bytes;
   Beside poster_work;
   if (want_poster) {
-    AIPROD_TRY(poster_work.Start([&]() -> Status {
-      AIPROD_ASSIGN(poster_bytes, RenderPoster(p.plans, p.timeline, p.map, overlays,
-                                               PosterFrame(m, p.timeline), settings.poster_format));
-      return {};
-    }));
+    keys.insert(poster_key);
+    r.poster_cached = store->Lookup(poster_key, poster_ext, [](const std::string& path) {
+      std::error_code ec;
+      return std::filesystem::file_size(path, ec) > 0 && !ec;
+    });
+    if (r.poster_cached) {
+      AIPROD_ASSIGN(poster_bytes, ReadFile(store->PathFor(poster_key, poster_ext)));
+    } else {
+      AIPROD_TRY(poster_work.Start([&]() -> Status {
+        AIPROD_ASSIGN(poster_bytes, RenderPoster(p.plans, p.timeline, p.map, overlays, poster_frame,
+                                                 settings.poster_format));
+        AIPROD_ASSIGN(std::string temp, store->TempPathFor(poster_key, poster_ext));
+        TempFile guard(temp);
+        AIPROD_TRY(WriteTemp(guard, poster_bytes));
+        AIPROD_TRY(store->Commit(temp, poster_key, poster_ext));
+        guard.Committed();
+        return {};
+      }));
+    }
   }
 
   TempFile video(TempPathFor(out_path));

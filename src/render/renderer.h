@@ -51,6 +51,7 @@ struct RenderResult {
   int64_t segments = 0, cache_hits = 0, cache_misses = 0;
   int64_t frames_encoded = 0;      // frames drawn and encoded by this render
   bool soundtrack_cached = false;  // the encoded soundtrack came from the cache
+  bool poster_cached = false;      // and the poster
   int segment_jobs = 1, encoder_threads = 1;
   double wall_s = 0;  // wall-clock time of the render
 };

@@ -69,6 +69,16 @@ std::string SegmentKey(std::string_view render_digest, const Segment& seg, const
   return h.HexDigest();
 }
 
+std::string PosterKey(std::string_view segment_key, int64_t offset, std::string_view format) {
+  Sha256 h;
+  Field(h, "version", kRendererVersion);
+  Field(h, "kind", "poster");
+  Field(h, "segment", segment_key);
+  Field(h, "offset", offset);
+  Field(h, "format", format);
+  return h.HexDigest();
+}
+
 std::string SoundtrackKey(std::span<const float> mono, const SoundtrackOptions& options) {
   Sha256 h;
   Field(h, "version", kRendererVersion);

@@ -11,7 +11,8 @@
 // kind, direction and length plus the outgoing scene's part; finally the
 // burned-in captions over the segment's frames.
 //
-// The soundtrack's key covers the renderer version, the mixed samples
+// A poster's key is its segment's key, the frame's place in it and the
+// image format. The soundtrack's key covers the renderer version, the mixed samples
 // themselves (narration, music and tone are all in them) and what the
 // normalisation and the AAC encoder are told.
 #pragma once
@@ -43,6 +44,10 @@ std::string SceneDigest(const ScenePlan& plan);
 // FrameOverlays::Describe over the segment's frames.
 std::string SegmentKey(std::string_view render_digest, const Segment& seg, const Timeline& timeline,
                        const std::vector<std::string>& scene_digests, std::string_view overlays);
+
+// The poster: frame `offset` of the segment keyed `segment_key`, encoded
+// as `format` (png, jpeg).
+std::string PosterKey(std::string_view segment_key, int64_t offset, std::string_view format);
 
 // The encoded soundtrack of the mixed track `mono`.
 std::string SoundtrackKey(std::span<const float> mono, const SoundtrackOptions& options);

@@ -143,7 +143,7 @@ void SegmentStore::Prune(int64_t max_bytes, const std::set<std::string>& keep) c
       continue;
     }
     const std::string ext = it->path().extension().string();
-    if (ext != kSegment && ext != kSoundtrack) continue;
+    if (ext != kSegment && ext != kSoundtrack && ext != kPng && ext != kJpeg) continue;
     const auto bytes = static_cast<int64_t>(it->file_size(ec));
     total += bytes;
     if (!keep.contains(it->path().stem().string())) entries.push_back({it->path(), used, bytes});

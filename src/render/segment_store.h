@@ -1,8 +1,8 @@
 // Where encoded segments live: the scene cache directory, or a private
 // temporary directory when the render has no cache.
 //
-// Cache entries are `<dir>/<key[0:2]>/<key>.mp4` (video segments) or `.m4a`
-// (soundtracks). Each store writes into its own work directory,
+// Cache entries are `<dir>/<key[0:2]>/<key>.mp4` (video segments), `.m4a`
+// (soundtracks), `.png` or `.jpg` (posters). Each store writes into its own work directory,
 // `<dir>/.work/<id>/`, and renames finished entries into place (fsynced), so
 // a crash or a failed render never leaves a partial entry under a key.
 // Concurrent renders may share a directory: an entry is immutable once
@@ -34,9 +34,11 @@ class SegmentStore {
 
   static constexpr std::string_view kSegment = ".mp4";
   static constexpr std::string_view kSoundtrack = ".m4a";
+  static constexpr std::string_view kPng = ".png";
+  static constexpr std::string_view kJpeg = ".jpg";
 
   bool persistent() const { return persistent_; }
-  // `ext` is kSegment or kSoundtrack.
+  // `ext` is one of the k* extensions above.
   std::string PathFor(const std::string& key, std::string_view ext = kSegment) const;
 
   // True when a usable entry for `key` exists (`valid` says whether the file

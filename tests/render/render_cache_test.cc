@@ -114,10 +114,12 @@ TEST_F(RenderCache, SecondRenderHitsEverySegmentAndIsIdentical) {
   EXPECT_EQ(cold->cache_misses, 4);
   EXPECT_EQ(cold->frames_encoded, 78);
   EXPECT_FALSE(cold->soundtrack_cached);
-  // Four segments and the soundtrack; no temporary or lock left behind.
+  EXPECT_FALSE(cold->poster_cached);
+  // Four segments, the soundtrack and the poster; no temporary or lock left.
   EXPECT_EQ(CountFiles(dir_.File("cache"), ".mp4"), 4u);
   EXPECT_EQ(CountFiles(dir_.File("cache"), ".m4a"), 1u);
-  EXPECT_EQ(CountFiles(dir_.File("cache")), 5u);
+  EXPECT_EQ(CountFiles(dir_.File("cache"), ".png"), 1u);
+  EXPECT_EQ(CountFiles(dir_.File("cache")), 6u);
 
   auto warm = Render(m, "warm.mp4", Settings());
   ASSERT_TRUE(warm) << warm.error().ToString();
@@ -125,6 +127,7 @@ TEST_F(RenderCache, SecondRenderHitsEverySegmentAndIsIdentical) {
   EXPECT_EQ(warm->cache_misses, 0);
   EXPECT_EQ(warm->frames_encoded, 0);
   EXPECT_TRUE(warm->soundtrack_cached);
+  EXPECT_TRUE(warm->poster_cached);
 
   // No cache at all: the same bytes again (determinism across the paths).
   RenderSettings none = Settings();
@@ -135,10 +138,15 @@ TEST_F(RenderCache, SecondRenderHitsEverySegmentAndIsIdentical) {
   EXPECT_GT(a.size(), 1000u);
   EXPECT_TRUE(a == ReadAll(dir_.File("warm.mp4")));
   EXPECT_TRUE(a == ReadAll(dir_.File("fresh.mp4")));
+  const std::string poster = ReadAll(dir_.File("cold.poster.png"));
+  EXPECT_GT(poster.size(), 100u);
+  EXPECT_TRUE(poster == ReadAll(dir_.File("warm.poster.png")));
+  EXPECT_TRUE(poster == ReadAll(dir_.File("fresh.poster.png")));
 }
 
 TEST_F(RenderCache, EditingOneSceneReencodesItAndItsTransitionsOnly) {
   Manifest m = testing::ThreeSceneManifest();
+  m.poster.at_s = 0.2;  // frame 6: in scene 0's own segment
   ASSERT_TRUE(Render(m, "a.mp4", Settings()));
   // Scene 1 enters by a crossfade and leaves by a cut: its own segment and
   // the crossfade change; scene 0's and scene 2's segments are reused.
@@ -149,6 +157,7 @@ TEST_F(RenderCache, EditingOneSceneReencodesItAndItsTransitionsOnly) {
   EXPECT_EQ(r->cache_hits, 2);
   EXPECT_EQ(r->frames_encoded, 12 + 18);
   EXPECT_TRUE(r->soundtrack_cached);  // the sound did not change
+  EXPECT_TRUE(r->poster_cached);      // nor scene 0's segment, where the poster is
 
   // Narration is sound only: no segment changes, a new soundtrack.
   m.scenes[0].narration->text = "Something else entirely";
