@@ -111,11 +111,13 @@ struct Measured {
 };
 
 // Loudness and true peak of the limited track, streamed (no copy of the track).
-Result<Measured> MeasureLimited(std::span<const float> mono, double gain, double ceiling) {
+Result<Measured> MeasureLimited(std::span<const float> mono, double gain, double ceiling,
+                                const std::function<bool()>& stopped) {
   AIPROD_ASSIGN(Ebur128Ptr st, NewMeter(EBUR128_MODE_I | EBUR128_MODE_TRUE_PEAK));
   Limiter lim(mono, gain, ceiling);
   std::vector<float> buf(kChunk);
   for (size_t done = 0; done < mono.size(); done += kChunk) {
+    if (stopped && stopped()) return Fail(ErrorCode::kCancelled, "render cancelled");
     std::span<float> out(buf.data(), std::min(kChunk, mono.size() - done));
     lim.Next(out);
     AIPROD_TRY(Feed(st.get(), out));
@@ -153,7 +155,8 @@ Result<double> TruePeakDbtp(std::span<const float> mono) {
   return peak > 0 ? 20 * std::log10(peak) : -std::numeric_limits<double>::infinity();
 }
 
-Status NormalizeLoudness(std::vector<float>& mono, double target_lufs, double ceiling_dbtp) {
+Status NormalizeLoudness(std::vector<float>& mono, double target_lufs, double ceiling_dbtp,
+                         const std::function<bool()>& stopped) {
   AIPROD_ASSIGN(double measured, IntegratedLoudness(mono));
   if (!std::isfinite(measured)) return {};  // silence (or too short to gate)
   const double peak_limit = DbToGain(ceiling_dbtp - kPeakMarginDb / 2);
@@ -163,7 +166,7 @@ Status NormalizeLoudness(std::vector<float>& mono, double target_lufs, double ce
   double gain_db = target_lufs - measured;
   std::optional<std::pair<double, double>> prev;  // (gain_db, lufs)
   for (int iter = 0; iter < 10; ++iter) {
-    AIPROD_ASSIGN(Measured got, MeasureLimited(mono, DbToGain(gain_db), ceiling));
+    AIPROD_ASSIGN(Measured got, MeasureLimited(mono, DbToGain(gain_db), ceiling, stopped));
     if (!std::isfinite(got.lufs)) break;
     const bool peak_ok = got.true_peak <= peak_limit;
     if (!peak_ok) ceiling *= peak_limit / got.true_peak;

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <vector>
 
@@ -54,8 +55,11 @@ std::vector<float> MusicGain(const Music& music, const std::vector<NarrationClip
 
 // Applies gain (and, only where needed, look-ahead peak limiting) so that the
 // integrated loudness is `target_lufs` and the true peak stays at or below
-// `ceiling_dbtp`. A silent track is left unchanged.
-Status NormalizeLoudness(std::vector<float>& mono, double target_lufs, double ceiling_dbtp);
+// `ceiling_dbtp`. A silent track is left unchanged. kCancelled (the track
+// left as it was) when `stopped` returns true; it is asked every 4096
+// samples of each measuring pass and may be empty.
+Status NormalizeLoudness(std::vector<float>& mono, double target_lufs, double ceiling_dbtp,
+                         const std::function<bool()>& stopped = {});
 
 // Integrated loudness in LUFS of the track as dual mono; -inf when silent.
 Result<double> IntegratedLoudness(std::span<const float> mono);

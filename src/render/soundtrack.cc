@@ -115,7 +115,7 @@ class AacFile {
 Status EncodeSoundtrack(std::vector<float>& mono, const SoundtrackOptions& options,
                         const std::string& path, const std::function<bool()>& stopped) {
   if (options.target_lufs) {
-    AIPROD_TRY(NormalizeLoudness(mono, *options.target_lufs, options.ceiling_dbtp));
+    AIPROD_TRY(NormalizeLoudness(mono, *options.target_lufs, options.ceiling_dbtp, stopped));
   }
   AacFile file;
   AIPROD_TRY(file.Open(path, options.bitrate_kbps));

@@ -36,6 +36,19 @@ TEST(AudioMix, NormalisesUpToTheTarget) {
   EXPECT_NEAR(*IntegratedLoudness(tone), -16.0, 0.1);
 }
 
+// A render cancelled while its soundtrack is being normalised stops within a
+// measuring pass, leaving the track as it was.
+TEST(AudioMix, NormalisationStopsWhenAsked) {
+  const auto original = Sine(5, 440, 0.05);
+  auto tone = original;
+  int asked = 0;
+  auto r = NormalizeLoudness(tone, -16, -1, [&] { return ++asked > 3; });
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code, ErrorCode::kCancelled);
+  EXPECT_EQ(asked, 4);
+  EXPECT_TRUE(tone == original);
+}
+
 TEST(AudioMix, LimitsPeaksOfSpikySignals) {
   // Quiet noise with loud clicks: reaching -14 LUFS needs limiting.
   std::mt19937 rng(7);
