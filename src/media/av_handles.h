@@ -64,6 +64,31 @@ inline std::unexpected<Error> AvFail(std::string_view what, int err) {
   return Fail(ErrorCode::kInternal, std::string(what) + ": " + ErrorText(err));
 }
 
+// A bit-exact MP4 output context for `path` (no version strings or times in
+// the file); add its streams, then StartOutput.
+inline Result<OutputFormatPtr> NewMp4Output(const std::string& path) {
+  AVFormatContext* raw = nullptr;
+  int err = avformat_alloc_output_context2(&raw, nullptr, "mp4", path.c_str());
+  if (err < 0 || raw == nullptr) return AvFail("avformat_alloc_output_context2", err);
+  OutputFormatPtr fmt(raw);
+  fmt->flags |= AVFMT_FLAG_BITEXACT;
+  return fmt;
+}
+
+// Creates the file and writes the header; `movflags` (e.g. "+faststart")
+// may be empty.
+inline Status StartOutput(AVFormatContext* fmt, const std::string& path,
+                          std::string_view movflags = {}) {
+  int err = avio_open(&fmt->pb, path.c_str(), AVIO_FLAG_WRITE);
+  if (err < 0) return Fail(ErrorCode::kIo, "cannot create " + path + ": " + ErrorText(err));
+  AVDictionary* opts = nullptr;
+  if (!movflags.empty()) av_dict_set(&opts, "movflags", std::string(movflags).c_str(), 0);
+  err = avformat_write_header(fmt, &opts);
+  av_dict_free(&opts);
+  if (err < 0) return AvFail("avformat_write_header", err);
+  return {};
+}
+
 // Writes the trailer of an output file and closes it; kIo naming `what`
 // ("a segment", "the video file") on failure.
 inline Status FinishOutput(AVFormatContext* fmt, std::string_view what) {

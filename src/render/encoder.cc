@@ -51,23 +51,16 @@ Result<av::CodecContextPtr> OpenX264(const EncoderOptions& o) {
 Result<std::unique_ptr<SegmentWriter>> SegmentWriter::Open(const std::string& path,
                                                            const EncoderOptions& o) {
   auto w = std::make_unique<SegmentWriter>(Passkey{});
-  AVFormatContext* raw = nullptr;
-  int err = avformat_alloc_output_context2(&raw, nullptr, "mp4", path.c_str());
-  if (err < 0 || raw == nullptr) return av::AvFail("avformat_alloc_output_context2", err);
-  w->fmt_.reset(raw);
-  w->fmt_->flags |= AVFMT_FLAG_BITEXACT;  // no version strings or times in the file
+  AIPROD_ASSIGN(w->fmt_, av::NewMp4Output(path));
   AIPROD_ASSIGN(w->video_, OpenX264(o));
   w->st_ = avformat_new_stream(w->fmt_.get(), nullptr);
   if (w->st_ == nullptr) return Fail(ErrorCode::kInternal, "avformat_new_stream failed");
   w->st_->time_base = w->video_->time_base;
   w->st_->avg_frame_rate = w->video_->framerate;
   w->st_->r_frame_rate = w->video_->framerate;
-  err = avcodec_parameters_from_context(w->st_->codecpar, w->video_.get());
+  int err = avcodec_parameters_from_context(w->st_->codecpar, w->video_.get());
   if (err < 0) return av::AvFail("avcodec_parameters_from_context", err);
-  err = avio_open(&w->fmt_->pb, path.c_str(), AVIO_FLAG_WRITE);
-  if (err < 0) return Fail(ErrorCode::kIo, "cannot create " + path + ": " + av::ErrorText(err));
-  err = avformat_write_header(w->fmt_.get(), nullptr);
-  if (err < 0) return av::AvFail("avformat_write_header", err);
+  AIPROD_TRY(av::StartOutput(w->fmt_.get(), path));
   w->pkt_.reset(av_packet_alloc());
   if (!w->pkt_) return Fail(ErrorCode::kInternal, "out of memory");
   return w;

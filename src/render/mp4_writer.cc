@@ -21,24 +21,14 @@ Result<std::unique_ptr<Mp4Writer>> Mp4Writer::Open(const std::string& path,
                                                    const AVCodecParameters& audio,
                                                    AVRational audio_tb) {
   auto w = std::make_unique<Mp4Writer>(Passkey{});
-  AVFormatContext* raw = nullptr;
-  int err = avformat_alloc_output_context2(&raw, nullptr, "mp4", path.c_str());
-  if (err < 0 || raw == nullptr) return av::AvFail("avformat_alloc_output_context2", err);
-  w->fmt_.reset(raw);
-  w->fmt_->flags |= AVFMT_FLAG_BITEXACT;
+  AIPROD_ASSIGN(w->fmt_, av::NewMp4Output(path));
   w->frame_tb_ = {1, fps};
   w->audio_tb_ = audio_tb;
   AIPROD_ASSIGN(w->video_st_, CopyStream(w->fmt_.get(), video, w->frame_tb_));
   w->video_st_->avg_frame_rate = {fps, 1};
   w->video_st_->r_frame_rate = {fps, 1};
   AIPROD_ASSIGN(w->audio_st_, CopyStream(w->fmt_.get(), audio, audio_tb));
-  err = avio_open(&w->fmt_->pb, path.c_str(), AVIO_FLAG_WRITE);
-  if (err < 0) return Fail(ErrorCode::kIo, "cannot create " + path + ": " + av::ErrorText(err));
-  AVDictionary* opts = nullptr;
-  av_dict_set(&opts, "movflags", "+faststart", 0);
-  err = avformat_write_header(w->fmt_.get(), &opts);
-  av_dict_free(&opts);
-  if (err < 0) return av::AvFail("avformat_write_header", err);
+  AIPROD_TRY(av::StartOutput(w->fmt_.get(), path, "+faststart"));
   return w;
 }
 

@@ -80,7 +80,7 @@ Result<std::unique_ptr<SegmentStore>> SegmentStore::Open(const std::string& cach
 
 SegmentStore::~SegmentStore() {
   std::error_code ec;
-  fs::remove_all(persistent_ ? work_ : dir_, ec);
+  fs::remove_all(work_, ec);  // a temporary store's work_ is its dir_
   if (lock_fd_ >= 0) {
     fs::path lock(work_);
     fs::remove(lock.replace_extension(kLockExt), ec);

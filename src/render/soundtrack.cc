@@ -14,16 +14,9 @@ namespace {
 class AacFile {
  public:
   Status Open(const std::string& path, int bitrate_kbps) {
-    AVFormatContext* raw = nullptr;
-    int err = avformat_alloc_output_context2(&raw, nullptr, "mp4", path.c_str());
-    if (err < 0 || raw == nullptr) return av::AvFail("avformat_alloc_output_context2", err);
-    fmt_.reset(raw);
-    fmt_->flags |= AVFMT_FLAG_BITEXACT;
+    AIPROD_ASSIGN(fmt_, av::NewMp4Output(path));
     AIPROD_TRY(OpenEncoder(bitrate_kbps));
-    err = avio_open(&fmt_->pb, path.c_str(), AVIO_FLAG_WRITE);
-    if (err < 0) return Fail(ErrorCode::kIo, "cannot create " + path + ": " + av::ErrorText(err));
-    err = avformat_write_header(fmt_.get(), nullptr);
-    if (err < 0) return av::AvFail("avformat_write_header", err);
+    AIPROD_TRY(av::StartOutput(fmt_.get(), path));
     pkt_.reset(av_packet_alloc());
     if (!pkt_) return Fail(ErrorCode::kInternal, "out of memory");
     return {};
