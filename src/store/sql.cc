@@ -37,6 +37,21 @@ bool SqlRows::IsNull(size_t row, std::string_view column) const {
   return !v || std::holds_alternative<std::monostate>(*v);
 }
 
+Result<std::vector<SqlRows>> SqlConnection::QueryAll(std::span<const SqlStatement> statements) {
+  std::vector<SqlRows> out;
+  out.reserve(statements.size());
+  for (const SqlStatement& s : statements) {
+    AIPROD_ASSIGN(SqlRows rows, Query(s.sql, s.params));
+    out.push_back(std::move(rows));
+  }
+  return out;
+}
+
+Status SqlConnection::Defer(SqlStatement statement) {
+  AIPROD_TRY(Exec(statement.sql, statement.params));
+  return {};
+}
+
 Result<SqlTransaction> SqlTransaction::Begin(SqlConnection& c) {
   AIPROD_TRY(c.BeginWrite());
   return SqlTransaction(&c);

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -33,12 +34,27 @@ class SqlRows {
   const SqlValue* Find(size_t row, std::string_view column) const;
 };
 
+struct SqlStatement {
+  std::string sql;
+  std::vector<SqlValue> params;
+};
+
 class SqlConnection {
  public:
   virtual ~SqlConnection() = default;
   // Runs one statement; returns the number of rows changed.
   virtual Result<int64_t> Exec(std::string_view sql, const std::vector<SqlValue>& params = {}) = 0;
   virtual Result<SqlRows> Query(std::string_view sql, const std::vector<SqlValue>& params = {}) = 0;
+  // Several independent queries; their results in order, or the first
+  // failure. PostgreSQL sends them in one round trip (libpq's pipeline
+  // mode); SQLite runs them one after the other.
+  virtual Result<std::vector<SqlRows>> QueryAll(std::span<const SqlStatement> statements);
+  // A statement inside a transaction whose result the caller does not need.
+  // PostgreSQL sends it with the next statement or the COMMIT instead of on
+  // its own (one round trip fewer), so a failure surfaces there and aborts
+  // the transaction as it would have here. Outside a transaction, and on
+  // SQLite, it runs at once.
+  virtual Status Defer(SqlStatement statement);
   // Runs several `;`-separated statements without parameters (migrations).
   virtual Status ExecScript(std::string_view sql) = 0;
   // Starts a transaction that will write (SQLite: BEGIN IMMEDIATE).

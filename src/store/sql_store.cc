@@ -40,7 +40,7 @@ Status InsertEvents(SqlConnection& c, std::span<const EventRow> events) {
       params.insert(params.end(),
                     {e.job_id, e.type, text(e.from), text(e.to), JsonValue(e.data), e.at});
     }
-    AIPROD_TRY(c.Exec(sql, params));
+    AIPROD_TRY(c.Defer({std::move(sql), std::move(params)}));
   }
   return {};
 }
@@ -58,8 +58,7 @@ Status SqlStore::NotifyRunnable(SqlConnection& c) {
   // Delivered at commit to every LISTENing worker (PostgreSQL only; SQLite
   // workers poll).
   if (pool_->dialect() != SqlDialect::kPostgres) return {};
-  AIPROD_TRY(c.Query(std::string("SELECT pg_notify('") + kJobsChannel + "', '') AS n"));
-  return {};
+  return c.Defer({std::string("SELECT pg_notify('") + kJobsChannel + "', '') AS n", {}});
 }
 
 Status SqlStore::Migrate() {
@@ -108,18 +107,22 @@ Status SqlStore::CreateJobs(std::span<Creation* const> batch) {
     if (!b.brand_id.empty()) brand = b.brand_id;
     SqlValue webhook = std::monostate{};
     if (!b.webhook_url.empty()) webhook = b.webhook_url;
-    AIPROD_TRY(c->Exec(
-        "INSERT INTO jobs (id, content, preset, state, priority, lang, brand_id, target_langs, "
-        "aspect_ratios, duration_hint_s, review, draft, webhook_url, options, max_attempts, "
-        "run_after, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-        "?, ?, ?)",
-        {nj.id, b.content, b.preset, std::string(StateName(JobState::kQueued)),
-         int64_t{static_cast<int>(b.priority)}, b.lang, brand, Json(b.target_langs).dump(),
-         Json(b.aspect_ratios).dump(), hint, int64_t{b.review}, int64_t{b.draft}, webhook,
-         nj.options.dump(), int64_t{nj.max_attempts}, nj.now_ms, nj.now_ms, nj.now_ms}));
+    AIPROD_ASSIGN(
+        auto rows,
+        c->Query(std::string("INSERT INTO jobs (id, content, preset, state, priority, lang, "
+                             "brand_id, target_langs, aspect_ratios, duration_hint_s, review, "
+                             "draft, webhook_url, options, max_attempts, run_after, created_at, "
+                             "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                             "?, ?) RETURNING ") +
+                     kJobColumns,
+                 {nj.id, b.content, b.preset, std::string(StateName(JobState::kQueued)),
+                  int64_t{static_cast<int>(b.priority)}, b.lang, brand, Json(b.target_langs).dump(),
+                  Json(b.aspect_ratios).dump(), hint, int64_t{b.review}, int64_t{b.draft}, webhook,
+                  nj.options.dump(), int64_t{nj.max_attempts}, nj.now_ms, nj.now_ms, nj.now_ms}));
+    if (rows.empty()) return Fail(ErrorCode::kInternal, "job " + nj.id + " was not inserted");
+    AIPROD_ASSIGN(item->created, JobFromRow(rows, 0));
     AIPROD_TRY(InsertEvent(*c, nj.id, "created", "", "queued",
                            {{"preset", b.preset}, {"brand_id", b.brand_id}}, nj.now_ms));
-    AIPROD_ASSIGN(item->created, LoadJob(*c, nj.id));
   }
   AIPROD_TRY(NotifyRunnable(*c));
   return tx.Commit();
@@ -244,12 +247,22 @@ Status SqlStore::ClaimJobs(std::span<ClaimItem* const> batch) {
   auto tail = [&](size_t limit) {
     return " LIMIT " + std::to_string(limit) + (pg ? " FOR UPDATE SKIP LOCKED" : "");
   };
-  AIPROD_ASSIGN(auto rows, c->Query(base + " ORDER BY priority DESC, run_after, id" +
-                                        tail(kClaimCandidates + batch.size() - 1),
-                                    params));
+  // The candidates, the oldest and the running jobs per brand are read in
+  // one round trip.
+  std::vector<SqlStatement> reads = {
+      {base + " ORDER BY priority DESC, run_after, id" + tail(kClaimCandidates + batch.size() - 1),
+       params},
+      {base + " ORDER BY run_after, id" + tail(kClaimCandidates), params}};
+  if (policy.brand_weight > 0) {
+    reads.push_back(
+        {"SELECT brand_id, COUNT(*) AS n FROM jobs WHERE lease_owner IS NOT NULL AND "
+         "lease_expires_at > ? GROUP BY brand_id",
+         {now_ms}});
+  }
+  AIPROD_ASSIGN(auto found, c->QueryAll(reads));
+  SqlRows& rows = found[0];
   if (rows.empty()) return {};
-  AIPROD_ASSIGN(auto oldest,
-                c->Query(base + " ORDER BY run_after, id" + tail(kClaimCandidates), params));
+  const SqlRows& oldest = found[1];
   for (size_t i = 0; i < oldest.size(); ++i) {
     bool seen = false;
     for (size_t k = 0; k < rows.size() && !seen; ++k)
@@ -257,10 +270,8 @@ Status SqlStore::ClaimJobs(std::span<ClaimItem* const> batch) {
     if (!seen) rows.rows.push_back(oldest.rows[i]);
   }
   std::map<std::string, int64_t> running;
-  if (policy.brand_weight > 0 && rows.size() > 1) {
-    AIPROD_ASSIGN(auto busy, c->Query("SELECT brand_id, COUNT(*) AS n FROM jobs WHERE lease_owner "
-                                      "IS NOT NULL AND lease_expires_at > ? GROUP BY brand_id",
-                                      {now_ms}));
+  if (found.size() > 2) {
+    const SqlRows& busy = found[2];
     for (size_t i = 0; i < busy.size(); ++i) running[busy.Text(i, "brand_id")] = busy.Int(i, "n");
   }
   // Picks one job per claimer, then claims them all with one UPDATE: each
@@ -404,56 +415,16 @@ Status SqlStore::Apply(const std::string& job_id, const Lease* lease, const JobT
   return a.outcome;
 }
 
-Status SqlStore::ApplyAll(std::span<Application* const> batch) {
-  // In job order, so that two batches touching the same jobs lock them in
-  // the same order; stable, so two steps of one job keep theirs.
-  std::vector<Application*> ordered(batch.begin(), batch.end());
-  std::stable_sort(ordered.begin(), ordered.end(), [](const Application* a, const Application* b) {
-    return *a->job_id < *b->job_id;
-  });
-  AIPROD_ASSIGN(auto c, pool_->Acquire());
-  AIPROD_ASSIGN(auto tx, SqlTransaction::Begin(*c));
-  bool notify = false;
-  std::vector<EventRow> events;
-  for (Application* a : ordered) {
-    AIPROD_TRY(ApplyOne(*c, *a, &notify));
-    if (!a->outcome) continue;
-    const JobTransition& t = *a->t;
-    events.push_back({*a->job_id, t.event_type, std::string(StateName(t.from)),
-                      std::string(StateName(t.to)), t.event_data, a->now_ms});
-  }
-  AIPROD_TRY(InsertEvents(*c, events));
-  if (notify) AIPROD_TRY(NotifyRunnable(*c));
-  return tx.Commit();
-}
+namespace {
 
-Status SqlStore::ApplyOne(SqlConnection& c, Application& a, bool* notify) {
-  const std::string& job_id = *a.job_id;
-  const JobTransition& t = *a.t;
-  const Lease* lease = a.lease;
-  a.outcome = {};
-  // Finds why the transition is refused, before anything is written: the
-  // fence, the state, the revision.
-  auto diagnose = [&]() -> Status {
-    std::string state;
-    AIPROD_TRY(CheckFence(c, job_id, lease, a.now_ms, &state, &a.outcome));
-    if (!a.outcome) return {};
-    if (state != StateName(t.from)) {
-      a.outcome = Fail(ErrorCode::kConflict, "job " + job_id + " is " + state + ", not " +
-                                                 std::string(StateName(t.from)));
-      return {};
-    }
-    if (t.expect_manifest_revision) AIPROD_TRY(CheckManifestRevision(c, job_id, t, &a.outcome));
-    return {};
-  };
-  if (t.expect_manifest_revision) {
-    AIPROD_TRY(diagnose());
-    if (!a.outcome) return {};
-  }
+// The fenced, state-checked UPDATE of one transition (RETURNING id: no row
+// back means it was refused).
+SqlStatement TransitionUpdate(const std::string& job_id, const Lease* lease, const JobTransition& t,
+                              int64_t now_ms) {
   std::string sql = "UPDATE jobs SET state = ?, updated_at = ?, run_after = ?";
   SqlValue run_after = std::monostate{};
   if (t.run_after_ms) run_after = *t.run_after_ms;
-  std::vector<SqlValue> params = {std::string(StateName(t.to)), a.now_ms, run_after};
+  std::vector<SqlValue> params = {std::string(StateName(t.to)), now_ms, run_after};
   auto set_json = [&](const char* col, const std::optional<Json>& v) {
     if (!v) return;
     sql += std::string(", ") + col + " = ?";
@@ -481,7 +452,7 @@ Status SqlStore::ApplyOne(SqlConnection& c, Application& a, bool* notify) {
   if (t.count_attempt) sql += ", attempts = attempts + 1";
   if (t.release_lease) sql += ", lease_owner = NULL, lease_expires_at = NULL";
   // The fence and the state are the update's own condition: one statement
-  // when it holds; when it does not, diagnose() says why.
+  // when it holds; when it does not, Diagnose says why.
   sql += " WHERE id = ? AND state = ?";
   params.emplace_back(job_id);
   params.emplace_back(std::string(StateName(t.from)));
@@ -491,24 +462,96 @@ Status SqlStore::ApplyOne(SqlConnection& c, Application& a, bool* notify) {
     params.emplace_back(lease->epoch);
   } else {
     sql += " AND (lease_owner IS NULL OR lease_expires_at <= ?)";
-    params.emplace_back(a.now_ms);
+    params.emplace_back(now_ms);
   }
-  AIPROD_ASSIGN(int64_t changed, c.Exec(sql, params));
-  if (changed == 0) {
-    AIPROD_TRY(diagnose());
-    if (a.outcome) a.outcome = Fail(ErrorCode::kConflict, "job " + job_id + " changed; try again");
+  sql += " RETURNING id";
+  return {std::move(sql), std::move(params)};
+}
+
+}  // namespace
+
+Status SqlStore::ApplyAll(std::span<Application* const> batch) {
+  // In job order, so that two batches touching the same jobs lock them in
+  // the same order; stable, so two steps of one job keep theirs.
+  std::vector<Application*> ordered(batch.begin(), batch.end());
+  std::stable_sort(ordered.begin(), ordered.end(), [](const Application* a, const Application* b) {
+    return *a->job_id < *b->job_id;
+  });
+  AIPROD_ASSIGN(auto c, pool_->Acquire());
+  AIPROD_ASSIGN(auto tx, SqlTransaction::Begin(*c));
+  bool notify = false;
+  // Updates go out together (one round trip on PostgreSQL) until one must
+  // see an earlier one's outcome: a second step of the same job, or a
+  // revision check that reads before it writes.
+  std::vector<Application*> group;
+  std::vector<SqlStatement> updates;
+  auto send = [&]() -> Status {
+    if (group.empty()) return {};
+    AIPROD_ASSIGN(auto results, c->QueryAll(updates));
+    for (size_t i = 0; i < group.size(); ++i) {
+      AIPROD_TRY(FinishApply(*c, *group[i], !results[i].empty(), &notify));
+    }
+    group.clear();
+    updates.clear();
+    return {};
+  };
+  for (Application* a : ordered) {
+    a->outcome = {};
+    const bool revision = a->t->expect_manifest_revision.has_value();
+    const bool repeat = !group.empty() && *group.back()->job_id == *a->job_id;  // sorted by job
+    if (revision || repeat) AIPROD_TRY(send());
+    if (revision) {
+      AIPROD_TRY(Diagnose(*c, *a));
+      if (!a->outcome) continue;
+    }
+    group.push_back(a);
+    updates.push_back(TransitionUpdate(*a->job_id, a->lease, *a->t, a->now_ms));
+  }
+  AIPROD_TRY(send());
+  std::vector<EventRow> events;
+  for (Application* a : ordered) {
+    if (!a->outcome) continue;
+    const JobTransition& t = *a->t;
+    events.push_back({*a->job_id, t.event_type, std::string(StateName(t.from)),
+                      std::string(StateName(t.to)), t.event_data, a->now_ms});
+  }
+  AIPROD_TRY(InsertEvents(*c, events));
+  if (notify) AIPROD_TRY(NotifyRunnable(*c));
+  return tx.Commit();
+}
+
+Status SqlStore::Diagnose(SqlConnection& c, Application& a) {
+  const JobTransition& t = *a.t;
+  std::string state;
+  AIPROD_TRY(CheckFence(c, *a.job_id, a.lease, a.now_ms, &state, &a.outcome));
+  if (!a.outcome) return {};
+  if (state != StateName(t.from)) {
+    a.outcome = Fail(ErrorCode::kConflict, "job " + *a.job_id + " is " + state + ", not " +
+                                               std::string(StateName(t.from)));
+    return {};
+  }
+  if (t.expect_manifest_revision) AIPROD_TRY(CheckManifestRevision(c, *a.job_id, t, &a.outcome));
+  return {};
+}
+
+Status SqlStore::FinishApply(SqlConnection& c, Application& a, bool changed, bool* notify) {
+  const JobTransition& t = *a.t;
+  if (!changed) {
+    AIPROD_TRY(Diagnose(c, a));
+    if (a.outcome)
+      a.outcome = Fail(ErrorCode::kConflict, "job " + *a.job_id + " changed; try again");
     return {};
   }
   if (t.checkpoint_stage) {
     AIPROD_TRY(
-        c.Exec("INSERT INTO checkpoints (job_id, stage, output, lease_epoch, created_at) "
-               "VALUES (?, ?, ?, ?, ?) ON CONFLICT (job_id, stage) DO UPDATE SET "
-               "output = excluded.output, lease_epoch = excluded.lease_epoch, "
-               "created_at = excluded.created_at",
-               {job_id, *t.checkpoint_stage, t.checkpoint.dump(), int64_t{lease ? lease->epoch : 0},
-                a.now_ms}));
+        c.Defer({"INSERT INTO checkpoints (job_id, stage, output, lease_epoch, created_at) "
+                 "VALUES (?, ?, ?, ?, ?) ON CONFLICT (job_id, stage) DO UPDATE SET "
+                 "output = excluded.output, lease_epoch = excluded.lease_epoch, "
+                 "created_at = excluded.created_at",
+                 {*a.job_id, *t.checkpoint_stage, t.checkpoint.dump(),
+                  int64_t{a.lease ? a.lease->epoch : 0}, a.now_ms}}));
   }
-  if (t.run_after_ms && (t.release_lease || !lease)) *notify = true;
+  if (t.run_after_ms && (t.release_lease || !a.lease)) *notify = true;
   return {};
 }
 

@@ -75,10 +75,12 @@ class SqlStore final : public Store {
     Status outcome;  // a refusal; the batch's Status is for failures of the database
   };
   Status ApplyAll(std::span<Application* const> batch);
-  // One transition inside ApplyAll's transaction, but for its event (written
-  // with the batch's): a refusal (written nothing) goes to a.outcome; the
-  // returned Status fails the whole batch.
-  Status ApplyOne(SqlConnection& c, Application& a, bool* notify);
+  // Inside ApplyAll's transaction: why `a` is refused (into a.outcome),
+  // read before anything is written or after its update changed nothing.
+  Status Diagnose(SqlConnection& c, Application& a);
+  // After a's update: a refusal when it changed nothing (a.outcome), else
+  // its checkpoint. The returned Status fails the whole batch.
+  Status FinishApply(SqlConnection& c, Application& a, bool changed, bool* notify);
 
   std::shared_ptr<ConnectionPool> pool_;
   GroupCommit<Creation> creations_;
