@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <span>
 
 #include "core/clock.h"
 #include "model/manifest.h"
 #include "store/job_rows.h"
 #include "store/notifier.h"
+#include "store/transition_sql.h"
 
 namespace aiprod {
 namespace {
@@ -415,61 +417,6 @@ Status SqlStore::Apply(const std::string& job_id, const Lease* lease, const JobT
   return a.outcome;
 }
 
-namespace {
-
-// The fenced, state-checked UPDATE of one transition (RETURNING id: no row
-// back means it was refused).
-SqlStatement TransitionUpdate(const std::string& job_id, const Lease* lease, const JobTransition& t,
-                              int64_t now_ms) {
-  std::string sql = "UPDATE jobs SET state = ?, updated_at = ?, run_after = ?";
-  SqlValue run_after = std::monostate{};
-  if (t.run_after_ms) run_after = *t.run_after_ms;
-  std::vector<SqlValue> params = {std::string(StateName(t.to)), now_ms, run_after};
-  auto set_json = [&](const char* col, const std::optional<Json>& v) {
-    if (!v) return;
-    sql += std::string(", ") + col + " = ?";
-    params.push_back(JsonValue(*v));
-  };
-  const JobPatch& p = t.patch;
-  set_json("production_manifest", p.production_manifest);
-  set_json("consistency_markers", p.consistency_markers);
-  set_json("cost_estimate", p.cost_estimate);
-  set_json("render_result", p.render_result);
-  set_json("qa_report", p.qa_report);
-  set_json("edits_history", p.edits_history);
-  if (p.approved) {
-    sql += ", approved = ?";
-    params.emplace_back(int64_t{*p.approved});
-  }
-  if (p.approval_timestamp_ms) {
-    sql += ", approval_timestamp = ?";
-    params.emplace_back(*p.approval_timestamp_ms);
-  }
-  if (p.error) {
-    sql += ", error = ?";
-    params.emplace_back(*p.error);
-  }
-  if (t.count_attempt) sql += ", attempts = attempts + 1";
-  if (t.release_lease) sql += ", lease_owner = NULL, lease_expires_at = NULL";
-  // The fence and the state are the update's own condition: one statement
-  // when it holds; when it does not, Diagnose says why.
-  sql += " WHERE id = ? AND state = ?";
-  params.emplace_back(job_id);
-  params.emplace_back(std::string(StateName(t.from)));
-  if (lease) {
-    sql += " AND lease_owner = ? AND lease_epoch = ?";
-    params.emplace_back(lease->owner);
-    params.emplace_back(lease->epoch);
-  } else {
-    sql += " AND (lease_owner IS NULL OR lease_expires_at <= ?)";
-    params.emplace_back(now_ms);
-  }
-  sql += " RETURNING id";
-  return {std::move(sql), std::move(params)};
-}
-
-}  // namespace
-
 Status SqlStore::ApplyAll(std::span<Application* const> batch) {
   // In job order, so that two batches touching the same jobs lock them in
   // the same order; stable, so two steps of one job keep theirs.
@@ -484,15 +431,19 @@ Status SqlStore::ApplyAll(std::span<Application* const> batch) {
   // see an earlier one's outcome: a second step of the same job, or a
   // revision check that reads before it writes.
   std::vector<Application*> group;
-  std::vector<SqlStatement> updates;
+  std::vector<TransitionWrite> writes;
   auto send = [&]() -> Status {
     if (group.empty()) return {};
-    AIPROD_ASSIGN(auto results, c->QueryAll(updates));
-    for (size_t i = 0; i < group.size(); ++i) {
-      AIPROD_TRY(FinishApply(*c, *group[i], !results[i].empty(), &notify));
+    AIPROD_ASSIGN(auto results, c->QueryAll(TransitionUpdates(pool_->dialect(), writes)));
+    std::set<std::string> changed;
+    for (const SqlRows& rows : results) {
+      for (size_t i = 0; i < rows.size(); ++i) changed.insert(rows.Text(i, "id"));
+    }
+    for (Application* a : group) {
+      AIPROD_TRY(FinishApply(*c, *a, changed.contains(*a->job_id), &notify));
     }
     group.clear();
-    updates.clear();
+    writes.clear();
     return {};
   };
   for (Application* a : ordered) {
@@ -505,7 +456,7 @@ Status SqlStore::ApplyAll(std::span<Application* const> batch) {
       if (!a->outcome) continue;
     }
     group.push_back(a);
-    updates.push_back(TransitionUpdate(*a->job_id, a->lease, *a->t, a->now_ms));
+    writes.push_back({a->job_id, a->lease, a->t, a->now_ms});
   }
   AIPROD_TRY(send());
   std::vector<EventRow> events;
