@@ -27,7 +27,8 @@ class GroupCommit {
   // batch). When a batch fails, its items are written again one by one, so
   // that one bad item (a duplicate id) fails alone.
   Status Submit(Item& item) {
-    Slot slot{&item};
+    Slot slot;
+    slot.item = &item;
     std::unique_lock lock(mu_);
     pending_.push_back(&slot);
     while (!slot.done) {
@@ -61,7 +62,7 @@ class GroupCommit {
 
  private:
   struct Slot {
-    Item* item;
+    Item* item = nullptr;
     bool done = false;             // guarded by mu_
     Status status;                 // written before done
     std::condition_variable wake;  // this caller's: its item is written, or it may lead

@@ -418,8 +418,10 @@ Status SqlStore::Apply(const std::string& job_id, const Lease* lease, const JobT
 }
 
 Status SqlStore::ApplyAll(std::span<Application* const> batch) {
-  // In job order, so that two batches touching the same jobs lock them in
-  // the same order; stable, so two steps of one job keep theirs.
+  // In job order (stable, so two steps of one job keep theirs): each
+  // statement locks its jobs in that order. A batch of several shapes locks
+  // shape by shape; should two batches ever wait on each other, PostgreSQL
+  // aborts one (unavailable) and GroupCommit writes its items one by one.
   std::vector<Application*> ordered(batch.begin(), batch.end());
   std::stable_sort(ordered.begin(), ordered.end(), [](const Application* a, const Application* b) {
     return *a->job_id < *b->job_id;
