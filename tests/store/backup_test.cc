@@ -17,20 +17,17 @@ namespace {
 class BackupTest : public ::testing::TestWithParam<std::string> {
  protected:
   // A fresh, empty database of this engine.
-  std::string NewDatabase(const std::string& name) {
-    if (GetParam() == "postgres") {
-      dbs_.push_back(std::make_unique<testing::TestDatabase>());
-      EXPECT_TRUE(dbs_.back()->ok());
-      return dbs_.back()->url();
-    }
-    return dir_.File(name + ".db");
+  std::string NewDatabase() {
+    dbs_.push_back(std::make_unique<testing::EngineDatabase>(GetParam()));
+    EXPECT_TRUE(dbs_.back()->ok());
+    return dbs_.back()->url();
   }
   testing::TempDir dir_;
-  std::vector<std::unique_ptr<testing::TestDatabase>> dbs_;
+  std::vector<std::unique_ptr<testing::EngineDatabase>> dbs_;
 };
 
 TEST_P(BackupTest, RestoreIntoAFreshDatabaseKeepsJobsEventsAndTheAuditChain) {
-  std::string source = NewDatabase("source");
+  std::string source = NewDatabase();
   auto pool = OpenPool(source);
   ASSERT_TRUE(pool);
   SqlStore store(*pool);
@@ -58,7 +55,7 @@ TEST_P(BackupTest, RestoreIntoAFreshDatabaseKeepsJobsEventsAndTheAuditChain) {
   ASSERT_TRUE(info) << info.error().ToString();
   EXPECT_GT(info->bytes, 0);
 
-  std::string target = NewDatabase("target");
+  std::string target = NewDatabase();
   ASSERT_TRUE(RestoreDatabase(file, target));
   auto restored_pool = OpenPool(target);
   ASSERT_TRUE(restored_pool);
@@ -81,8 +78,7 @@ TEST_P(BackupTest, RestoreIntoAFreshDatabaseKeepsJobsEventsAndTheAuditChain) {
   auto again = RestoreDatabase(file, target);
   ASSERT_FALSE(again);
   EXPECT_EQ(again.error().code, ErrorCode::kConflict);
-  EXPECT_EQ(RestoreDatabase(dir_.File("nope"), NewDatabase("x")).error().code,
-            ErrorCode::kNotFound);
+  EXPECT_EQ(RestoreDatabase(dir_.File("nope"), NewDatabase()).error().code, ErrorCode::kNotFound);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, BackupTest, ::testing::Values("sqlite", "postgres"),

@@ -8,7 +8,6 @@
 
 #include "store/pool.h"
 #include "testing/postgres.h"
-#include "testing/temp_dir.h"
 
 namespace aiprod {
 namespace {
@@ -16,13 +15,8 @@ namespace {
 class SqlConnectionTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    std::string url = dir_.File("seam.db");
-    if (GetParam() == "postgres") {
-      pg_ = std::make_unique<testing::TestDatabase>();
-      ASSERT_TRUE(pg_->ok());
-      url = pg_->url();
-    }
-    auto pool = OpenPool(url);
+    ASSERT_TRUE(db_.ok());
+    auto pool = OpenPool(db_.url());
     ASSERT_TRUE(pool) << pool.error().ToString();
     pool_ = *pool;
     auto c = pool_->Acquire();
@@ -36,8 +30,7 @@ class SqlConnectionTest : public ::testing::TestWithParam<std::string> {
     return rows ? rows->Int(0, "n") : -1;
   }
 
-  testing::TempDir dir_;
-  std::unique_ptr<testing::TestDatabase> pg_;
+  testing::EngineDatabase db_{GetParam()};
   std::shared_ptr<ConnectionPool> pool_;
 };
 

@@ -16,7 +16,6 @@
 #include "store/pool.h"
 #include "store/sql_store.h"
 #include "testing/postgres.h"
-#include "testing/temp_dir.h"
 
 namespace aiprod {
 namespace {
@@ -26,14 +25,8 @@ constexpr int64_t kT0 = 1'800'000'000'000;
 class StoreTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    if (GetParam() == "postgres") {
-      pg_ = std::make_unique<testing::TestDatabase>();
-      ASSERT_TRUE(pg_->ok());
-      url_ = pg_->url();
-    } else {
-      url_ = dir_.File("aiprod.db");
-    }
-    auto s = OpenStore(url_);
+    ASSERT_TRUE(db_.ok());
+    auto s = OpenStore(db_.url());
     ASSERT_TRUE(s) << s.error().ToString();
     store_ = std::move(*s);
     ASSERT_TRUE(store_->Migrate());
@@ -61,9 +54,7 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
     return *l;
   }
 
-  testing::TempDir dir_;
-  std::unique_ptr<testing::TestDatabase> pg_;
-  std::string url_;
+  testing::EngineDatabase db_{GetParam()};
   FakeClock clock_{kT0};
   std::unique_ptr<Store> store_;
 };
@@ -75,7 +66,7 @@ TEST_P(StoreTest, MigrationsAreIdempotentAndVersioned) {
 }
 
 TEST_P(StoreTest, RefusesADatabaseFromTheFuture) {
-  auto pool = OpenPool(url_);
+  auto pool = OpenPool(db_.url());
   ASSERT_TRUE(pool);
   auto c = (*pool)->Acquire();
   ASSERT_TRUE(c);
@@ -88,7 +79,7 @@ TEST_P(StoreTest, RefusesADatabaseFromTheFuture) {
 // A request's reads share one connection in one read transaction; writes
 // made inside still land at once.
 TEST_P(StoreTest, AReadScopeLendsOneConnectionAndLetsWritesThrough) {
-  auto pool = OpenPool(url_);
+  auto pool = OpenPool(db_.url());
   ASSERT_TRUE(pool) << pool.error().ToString();
   SqlStore scoped(*pool);
   const Job first = Create();
@@ -353,7 +344,7 @@ TEST_P(StoreTest, ConcurrentClaimersNeverShareAJob) {
   std::vector<std::thread> threads;
   for (int w = 0; w < 4; ++w) {
     threads.emplace_back([&, w] {
-      auto s = OpenStore(url_);  // own connections, like another process
+      auto s = OpenStore(db_.url());  // own connections, like another process
       ASSERT_TRUE(s);
       for (;;) {
         auto l = (*s)->Claim({"w" + std::to_string(w), kT0 + 10, 60'000, {}});

@@ -13,7 +13,6 @@
 #include "store/pool.h"
 #include "store/sql_store.h"
 #include "testing/postgres.h"
-#include "testing/temp_dir.h"
 
 namespace aiprod {
 namespace {
@@ -23,13 +22,8 @@ constexpr int64_t kT0 = 1'800'000'000'000;
 class TransitionSqlTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    url_ = dir_.File("t.db");
-    if (GetParam() == "postgres") {
-      pg_ = std::make_unique<testing::TestDatabase>();
-      ASSERT_TRUE(pg_->ok());
-      url_ = pg_->url();
-    }
-    auto s = OpenStore(url_);
+    ASSERT_TRUE(db_.ok());
+    auto s = OpenStore(db_.url());
     ASSERT_TRUE(s) << s.error().ToString();
     store_ = std::move(*s);
     ASSERT_TRUE(store_->Migrate());
@@ -50,9 +44,7 @@ class TransitionSqlTest : public ::testing::TestWithParam<std::string> {
     return {nj.id, l && *l ? **l : std::optional<Lease>()};
   }
 
-  std::string url_;
-  testing::TempDir dir_;
-  std::unique_ptr<testing::TestDatabase> pg_;
+  testing::EngineDatabase db_{GetParam()};
   std::unique_ptr<Store> store_;
   SystemClock clock_;
 };
@@ -83,7 +75,7 @@ TEST_P(TransitionSqlTest, ABatchChangesExactlyTheJobsWhoseFenceHolds) {
   }
   for (int i = 6; i < 8; ++i) writes.push_back({&jobs[i].first, nullptr, &parked, kT0 + 2});
 
-  auto pool = OpenPool(url_);
+  auto pool = OpenPool(db_.url());
   ASSERT_TRUE(pool);
   auto c = (*pool)->Acquire();
   ASSERT_TRUE(c);

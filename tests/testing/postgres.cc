@@ -54,4 +54,13 @@ TestDatabase::~TestDatabase() {
   }
 }
 
+EngineDatabase::EngineDatabase(const std::string& engine) {
+  if (engine != "postgres") {
+    url_ = dir_.File("aiprod.db");
+    return;
+  }
+  pg_ = std::make_unique<TestDatabase>();
+  url_ = pg_->url();
+}
+
 }  // namespace aiprod::testing

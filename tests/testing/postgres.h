@@ -3,7 +3,10 @@
 // from AIPROD_TEST_PG_URL, or the file named by AIPROD_TEST_PG_URL_FILE.
 #pragma once
 
+#include <memory>
 #include <string>
+
+#include "testing/temp_dir.h"
 
 namespace aiprod::testing {
 
@@ -22,6 +25,21 @@ class TestDatabase {
 
  private:
   std::string name_, url_;
+};
+
+// A fresh, empty database of `engine`, for suites run on every engine:
+// "sqlite" is a file (not yet created) in a directory of its own, "postgres"
+// a TestDatabase. Removed or dropped on destruction.
+class EngineDatabase {
+ public:
+  explicit EngineDatabase(const std::string& engine);
+  const std::string& url() const { return url_; }
+  bool ok() const { return !url_.empty(); }
+
+ private:
+  TempDir dir_;
+  std::unique_ptr<TestDatabase> pg_;
+  std::string url_;
 };
 
 }  // namespace aiprod::testing
