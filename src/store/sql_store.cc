@@ -9,7 +9,6 @@
 #include "model/manifest.h"
 #include "store/job_rows.h"
 #include "store/notifier.h"
-#include "store/transition_sql.h"
 
 namespace aiprod {
 namespace {
@@ -412,7 +411,7 @@ Status SqlStore::BreakLease(const std::string& job_id, int64_t epoch, int64_t no
 
 Status SqlStore::Apply(const std::string& job_id, const Lease* lease, const JobTransition& t,
                        int64_t now_ms) {
-  Application a{&job_id, lease, &t, now_ms, {}};
+  Application a{{&job_id, lease, &t, now_ms}, {}};
   AIPROD_TRY(applications_.Submit(a));
   return a.outcome;
 }
@@ -458,7 +457,7 @@ Status SqlStore::ApplyAll(std::span<Application* const> batch) {
       if (!a->outcome) continue;
     }
     group.push_back(a);
-    writes.push_back({a->job_id, a->lease, a->t, a->now_ms});
+    writes.push_back(*a);
   }
   AIPROD_TRY(send());
   std::vector<EventRow> events;

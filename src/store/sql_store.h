@@ -8,6 +8,7 @@
 #include "store/group_commit.h"
 #include "store/pool.h"
 #include "store/store.h"
+#include "store/transition_sql.h"
 
 namespace aiprod {
 
@@ -67,11 +68,8 @@ class SqlStore final : public Store {
     std::optional<Lease> lease;
   };
   Status ClaimJobs(std::span<ClaimItem* const> batch);
-  struct Application {
-    const std::string* job_id;
-    const Lease* lease;
-    const JobTransition* t;
-    int64_t now_ms;
+  // A transition to write, and what came of it.
+  struct Application : TransitionWrite {
     Status outcome;  // a refusal; the batch's Status is for failures of the database
   };
   Status ApplyAll(std::span<Application* const> batch);

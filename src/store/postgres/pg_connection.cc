@@ -170,6 +170,8 @@ Status CommitOutcome(const PGresult* r, bool connection_ok) {
 // More deferred statements than this are sent without waiting for a query.
 constexpr size_t kMaxPending = 256;
 
+constexpr char kBegin[] = "BEGIN";
+
 }  // namespace
 
 Result<std::string> PgConnection::Prepared(std::string_view sql) {
@@ -296,14 +298,14 @@ Status PgConnection::ExecScript(std::string_view sql) {
 
 Status PgConnection::BeginWrite() {
   // Sent with the transaction's first statement.
-  pending_.push_back({"BEGIN", {}});
+  pending_.push_back({kBegin, {}});
   in_tx_ = true;
   return {};
 }
 
 Status PgConnection::Commit() {
   in_tx_ = false;
-  if (pending_.size() == 1 && pending_.front().sql == "BEGIN") {
+  if (pending_.size() == 1 && pending_.front().sql == kBegin) {
     pending_.clear();  // nothing was sent: nothing to commit
     return {};
   }
