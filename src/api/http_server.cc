@@ -30,8 +30,8 @@ using asio::use_awaitable;
 
 namespace {
 
-// One client connection. Touched only on its strand (the session coroutine
-// and the Stop() posted to it).
+// One client connection. Touched only on the thread of its I/O context (the
+// session coroutine and the Stop() posted to it).
 struct Conn {
   explicit Conn(tcp::socket s)
       : stream(std::move(s)),
@@ -115,21 +115,36 @@ struct HttpServer::Impl {
       : options(std::move(o)),
         handler(std::move(h)),
         log(std::move(l)),
-        ioc(options.threads),
+        ios(MakeContexts(options.threads)),
         writes(options.write_threads > 0
                    ? std::make_unique<asio::thread_pool>(static_cast<size_t>(options.write_threads))
                    : nullptr),
-        strand(asio::make_strand(ioc)),
+        strand(ios.front()->get_executor()),
         acceptor(strand),
         signals(strand),
-        drain_timer(strand) {}
+        drain_timer(strand) {
+    for (auto& io : ios) guards.push_back(asio::make_work_guard(*io));
+  }
+
+  // One single-threaded context per I/O thread, each connection on one of
+  // them: a request never wakes another thread (with one context shared by
+  // every thread, each request cost about two futex wake-ups and a strand).
+  static std::vector<std::unique_ptr<asio::io_context>> MakeContexts(int n) {
+    std::vector<std::unique_ptr<asio::io_context>> v;
+    for (int i = 0; i < std::max(n, 1); ++i) v.push_back(std::make_unique<asio::io_context>(1));
+    return v;
+  }
 
   ServerOptions options;
   Handler handler;
   Logger log;
-  asio::io_context ioc;
+  std::vector<std::unique_ptr<asio::io_context>> ios;  // one per I/O thread
+  // Keep every context running while it has no connection; released when
+  // the server has drained.
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
   std::unique_ptr<asio::thread_pool> writes;  // handlers of writes (ServerOptions::write_threads)
-  asio::strand<asio::io_context::executor_type> strand;  // acceptor, signals, drain
+  size_t next_context = 0;                    // round robin; on the acceptor's strand
+  asio::strand<asio::io_context::executor_type> strand;  // acceptor, signals, drain (ios[0])
   tcp::acceptor acceptor;
   asio::signal_set signals;
   asio::steady_timer drain_timer;
@@ -156,12 +171,19 @@ struct HttpServer::Impl {
   awaitable<bool> WriteSimple(Conn& c, HttpResponse& res, unsigned version, bool keep_alive);
   void BeginShutdown();
   void ConnectionEnded(uint64_t id);
+  // On the strand: no connection is left, let every context run out of work.
+  void Drained() {
+    drain_timer.cancel();
+    guards.clear();
+  }
+  void StopAll() {
+    for (auto& io : ios) io->stop();
+  }
 };
 
 awaitable<void> HttpServer::Impl::Accept() {
   for (;;) {
-    auto conn_strand = asio::make_strand(ioc);
-    tcp::socket sock(conn_strand);
+    tcp::socket sock(*ios[next_context++ % ios.size()]);
     beast::error_code ec;
     co_await acceptor.async_accept(sock, redirect_error(use_awaitable, ec));
     if (stopping) co_return;
@@ -214,7 +236,7 @@ void HttpServer::Impl::ConnectionEnded(uint64_t id) {
     conns.erase(id);
   }
   if (--active == 0 && stopping) {
-    asio::post(strand, [this] { drain_timer.cancel(); });
+    asio::post(strand, [this] { Drained(); });
   }
 }
 
@@ -370,12 +392,15 @@ void HttpServer::Impl::BeginShutdown() {
     for (auto& c : live) {
       asio::post(c->stream.get_executor(), [c] { c->Stop(); });
     }
-    if (active.load() == 0) return;
+    if (active.load() == 0) {
+      Drained();
+      return;
+    }
     drain_timer.expires_after(options.drain_timeout);
     drain_timer.async_wait([this](beast::error_code e) {
       if (e) return;  // every connection ended in time
       log.Warn("drain timeout: closing remaining connections", {{"connections", active.load()}});
-      ioc.stop();
+      StopAll();
     });
   });
 }
@@ -423,16 +448,17 @@ void HttpServer::StopOnSignals(std::function<void()> on_signal) {
 void HttpServer::Start() {
   asio::co_spawn(impl_->strand, impl_->Accept(), asio::detached);
   for (int i = 0; i < impl_->options.threads; ++i) {
-    impl_->threads.emplace_back([this] {
-      for (;;) {
-        try {
-          impl_->ioc.run();
-          return;
-        } catch (const std::exception& e) {
-          impl_->log.Error("I/O thread caught an exception", {{"error", e.what()}});
-        }
-      }
-    });
+    impl_->threads.emplace_back(
+        [this, &io = *impl_->ios[static_cast<size_t>(i) % impl_->ios.size()]] {
+          for (;;) {
+            try {
+              io.run();
+              return;
+            } catch (const std::exception& e) {
+              impl_->log.Error("I/O thread caught an exception", {{"error", e.what()}});
+            }
+          }
+        });
   }
 }
 

@@ -77,10 +77,7 @@ std::string CutUtf8(std::string_view s, size_t max_chars) {
 }
 
 aiprod::Json JobView(const Job& job) {
-  aiprod::Json v = JobToJson(job);
-  v.erase("options");
-  v.erase("lease");
-  v.erase("render_result");
+  aiprod::Json v = JobToJson(job, JobFields::kPublic);
   std::string self = "/v1/jobs/" + job.id;
   v["links"] = {{"self", self},
                 {"manifest", self + "/manifest"},

@@ -19,12 +19,19 @@ std::string ToHex(const unsigned char* d, size_t n) {
   return out;
 }
 
+// OpenSSL 3 looks the algorithm up in its provider tables (locks, property
+// matching) on every EVP_sha256() init: fetch it once.
+const EVP_MD* Sha256Algorithm() {
+  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  return md;
+}
+
 }  // namespace
 
 void Sha256::Free::operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
 
 Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) {
-  if (!ctx_ || EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr) != 1) std::abort();
+  if (!ctx_ || EVP_DigestInit_ex(ctx_.get(), Sha256Algorithm(), nullptr) != 1) std::abort();
 }
 
 Sha256& Sha256::Update(std::string_view data) {
@@ -39,7 +46,12 @@ std::string Sha256::HexDigest() {
   return ToHex(md, len);
 }
 
-std::string Sha256Hex(std::string_view data) { return Sha256().Update(data).HexDigest(); }
+std::string Sha256Hex(std::string_view data) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_Digest(data.data(), data.size(), md, &len, Sha256Algorithm(), nullptr) != 1) std::abort();
+  return ToHex(md, len);
+}
 
 std::string HmacSha256Hex(std::string_view key, std::string_view data) {
   unsigned char md[EVP_MAX_MD_SIZE];

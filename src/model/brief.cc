@@ -161,14 +161,16 @@ Result<Brief> BriefFromJson(const Json& j, const BriefLimits& limits) {
 }
 
 Json BriefToJson(const Brief& b) {
-  Json j = {{"content", b.content},
-            {"preset", b.preset},
-            {"priority", PriorityName(b.priority)},
-            {"lang", b.lang},
-            {"target_langs", b.target_langs},
-            {"aspect_ratios", b.aspect_ratios},
-            {"review", b.review},
-            {"draft", b.draft}};
+  // Member by member: an initializer list copies every value once more.
+  Json j = Json::object();
+  j["content"] = b.content;
+  j["preset"] = b.preset;
+  j["priority"] = PriorityName(b.priority);
+  j["lang"] = b.lang;
+  j["target_langs"] = b.target_langs;
+  j["aspect_ratios"] = b.aspect_ratios;
+  j["review"] = b.review;
+  j["draft"] = b.draft;
   if (!b.brand_id.empty()) j["brand_id"] = b.brand_id;
   if (b.duration_hint_s) j["duration_hint_s"] = *b.duration_hint_s;
   if (!b.webhook_url.empty()) j["webhook_url"] = b.webhook_url;

@@ -47,28 +47,32 @@ bool IsTerminal(JobState s) {
          s == JobState::kQaFailed || s == JobState::kDead;
 }
 
-Json JobToJson(const Job& job) {
+Json JobToJson(const Job& job, JobFields fields) {
+  const bool all = fields == JobFields::kAll;
   Json j = BriefToJson(job.brief);
   j["id"] = job.id;
   j["state"] = StateName(job.state);
   j["production_manifest"] = OrNull(job.production_manifest);
   j["consistency_markers"] = OrNull(job.consistency_markers);
   j["cost_estimate"] = OrNull(job.cost_estimate);
-  j["render_result"] = OrNull(job.render_result);
+  if (all) j["render_result"] = OrNull(job.render_result);
   j["qa_report"] = OrNull(job.qa_report);
   j["approved"] = job.approved;
   j["approval_timestamp"] =
       job.approval_timestamp_ms ? Json(FormatTimestamp(*job.approval_timestamp_ms)) : Json();
   j["edits_history"] = job.edits_history;
-  j["options"] = job.options;
+  if (all) j["options"] = job.options;
   j["error"] = job.error.empty() ? Json() : Json(job.error);
   j["attempts"] = job.attempts;
   if (job.cancel_requested) j["cancel_requested"] = true;
   j["max_attempts"] = job.max_attempts;
-  j["lease"] = job.lease_owner.empty() ? Json()
-                                       : Json{{"owner", job.lease_owner},
-                                              {"expires_at", FormatTimestamp(job.lease_expires_ms)},
-                                              {"epoch", job.lease_epoch}};
+  if (all) {
+    j["lease"] = job.lease_owner.empty()
+                     ? Json()
+                     : Json{{"owner", job.lease_owner},
+                            {"expires_at", FormatTimestamp(job.lease_expires_ms)},
+                            {"epoch", job.lease_epoch}};
+  }
   j["created_at"] = FormatTimestamp(job.created_at_ms);
   j["updated_at"] = FormatTimestamp(job.updated_at_ms);
   return j;

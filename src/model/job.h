@@ -68,8 +68,10 @@ struct JobEvent {
   int64_t created_at_ms = 0;
 };
 
-// JSON views for the CLI and the API.
-Json JobToJson(const Job& job);
+// JSON views for the CLI and the API. kPublic leaves out what only the
+// system reads (the options, the lease, the render result).
+enum class JobFields { kAll, kPublic };
+Json JobToJson(const Job& job, JobFields fields = JobFields::kAll);
 Json JobEventToJson(const JobEvent& e);
 
 }  // namespace aiprod

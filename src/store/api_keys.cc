@@ -58,9 +58,9 @@ Result<std::pair<ApiKeyRecord, std::string>> ApiKeyRepository::Create(const NewA
 Result<ApiKeyRecord> ApiKeyRepository::FindActive(std::string_view key) {
   if (!LooksLikeApiKey(key)) return Fail(ErrorCode::kNotFound, "unknown API key");
   AIPROD_ASSIGN(auto c, pool_->Acquire());
-  AIPROD_ASSIGN(auto rows, c->Query(std::string("SELECT ") + kColumns +
-                                        " FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL",
-                                    {Sha256Hex(key)}));
+  static const std::string sql = std::string("SELECT ") + kColumns +
+                                 " FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL";
+  AIPROD_ASSIGN(auto rows, c->Query(sql, {Sha256Hex(key)}));
   if (rows.empty()) return Fail(ErrorCode::kNotFound, "unknown or revoked API key");
   return FromRow(rows, 0);
 }

@@ -19,6 +19,11 @@ std::string SqlRows::Text(size_t row, std::string_view column, std::string fallb
   return fallback;
 }
 
+const std::string* SqlRows::TextRef(size_t row, std::string_view column) const {
+  const SqlValue* v = Find(row, column);
+  return v ? std::get_if<std::string>(v) : nullptr;
+}
+
 int64_t SqlRows::Int(size_t row, std::string_view column, int64_t fallback) const {
   const SqlValue* v = Find(row, column);
   if (!v) return fallback;

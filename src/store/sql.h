@@ -29,6 +29,8 @@ class SqlRows {
   std::string Text(size_t row, std::string_view column, std::string fallback = {}) const;
   int64_t Int(size_t row, std::string_view column, int64_t fallback = 0) const;
   bool IsNull(size_t row, std::string_view column) const;
+  // The text value itself (no copy); null when the value is NULL, missing or not text.
+  const std::string* TextRef(size_t row, std::string_view column) const;
 
  private:
   const SqlValue* Find(size_t row, std::string_view column) const;

@@ -78,8 +78,8 @@ int SqlStore::LatestSchemaVersion() const {
 }
 
 Result<Job> SqlStore::LoadJob(SqlConnection& c, const std::string& id) {
-  AIPROD_ASSIGN(auto rows,
-                c.Query(std::string("SELECT ") + kJobColumns + " FROM jobs WHERE id = ?", {id}));
+  static const std::string sql = std::string("SELECT ") + kJobColumns + " FROM jobs WHERE id = ?";
+  AIPROD_ASSIGN(auto rows, c.Query(sql, {id}));
   if (rows.empty()) return Fail(ErrorCode::kNotFound, "no job with id " + id);
   return JobFromRow(rows, 0);
 }
