@@ -129,8 +129,10 @@ Result<HttpResponse> ApiService::Impl::CreateJob(Ctx& ctx) {
            {"preset", brief.preset},
            {"content", CutUtf8(brief.content, 50)}});
   }
-  HttpResponse res = Reply(
-      202, {{"id", job->id}, {"state", StateName(job->state)}, {"links", JobView(*job)["links"]}});
+  JsonWriter w;
+  w.BeginObject().Member("id", job->id).Member("state", StateName(job->state));
+  WriteJobLinks(w, job->id);
+  HttpResponse res = ReplyText(202, w.EndObject().Take());
   res.Set("Location", Url("/v1/jobs/" + job->id));
   if (replay) res.Set("Idempotent-Replayed", "true");
   return res;
@@ -183,7 +185,7 @@ Result<HttpResponse> ApiService::Impl::ListJobs(Ctx& ctx) {
 
 Result<HttpResponse> ApiService::Impl::GetJob(Ctx& ctx) {
   AIPROD_ASSIGN(Job job, JobFor(ctx, ctx.params[0]));
-  return Reply(200, JobView(job));
+  return ReplyText(200, JobView(job));
 }
 
 Result<HttpResponse> ApiService::Impl::GetManifest(Ctx& ctx) {

@@ -76,14 +76,24 @@ std::string CutUtf8(std::string_view s, size_t max_chars) {
   return std::string(s.substr(0, i));
 }
 
-aiprod::Json JobView(const Job& job) {
-  aiprod::Json v = JobToJson(job, JobFields::kPublic);
-  std::string self = "/v1/jobs/" + job.id;
-  v["links"] = {{"self", self},
-                {"manifest", self + "/manifest"},
-                {"events", self + "/events"},
-                {"artifacts", self + "/artifacts"}};
-  return v;
+void WriteJobLinks(JsonWriter& w, const std::string& id) {
+  std::string self = "/v1/jobs/" + id;
+  w.Key("links")
+      .BeginObject()
+      .Member("self", self)
+      .Member("manifest", self + "/manifest")
+      .Member("events", self + "/events")
+      .Member("artifacts", self + "/artifacts")
+      .EndObject();
+}
+
+std::string JobView(const Job& job) {
+  JsonWriter w;
+  w.BeginObject();
+  WriteJobMembers(w, job, JobFields::kPublic);
+  WriteJobLinks(w, job.id);
+  w.EndObject();
+  return w.Take();
 }
 
 std::vector<ApiService::Impl::Route> ApiService::Impl::MakeRoutes() {
@@ -146,9 +156,13 @@ ApiService::Impl::Impl(ApiDeps d)
       access_log(config.log_level == "debug" || config.log_level == "info") {}
 
 HttpResponse ApiService::Impl::Reply(int status, const aiprod::Json& body) const {
+  return ReplyText(status, body.dump(-1, ' ', false, aiprod::Json::error_handler_t::replace));
+}
+
+HttpResponse ApiService::Impl::ReplyText(int status, std::string json) const {
   HttpResponse r;
   r.status = status;
-  r.body = body.dump(-1, ' ', false, aiprod::Json::error_handler_t::replace);
+  r.body = std::move(json);
   r.Set("Content-Type", "application/json");
   return r;
 }

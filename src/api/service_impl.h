@@ -51,6 +51,7 @@ struct ApiService::Impl {
 
   // Helpers.
   HttpResponse Reply(int status, const aiprod::Json& body) const;
+  HttpResponse ReplyText(int status, std::string json) const;  // already JSON text
   std::optional<HttpResponse> RequireJsonBody(const Ctx& ctx) const;
   void Audit(const Ctx& ctx, std::string action, std::string target, std::string outcome,
              aiprod::Json detail = aiprod::Json::object());
@@ -109,7 +110,9 @@ struct ApiService::Impl {
 
 // Cuts valid UTF-8 to at most `max_chars` code points.
 std::string CutUtf8(std::string_view s, size_t max_chars);
-// The API's view of a job: no server paths, no lease internals.
-aiprod::Json JobView(const Job& job);
+// The API's view of a job, as JSON text: its public members (no server paths,
+// no lease internals) and its links.
+std::string JobView(const Job& job);
+void WriteJobLinks(JsonWriter& w, const std::string& id);  // the "links" member
 
 }  // namespace aiprod::api

@@ -160,21 +160,19 @@ Result<Brief> BriefFromJson(const Json& j, const BriefLimits& limits) {
   return b;
 }
 
-Json BriefToJson(const Brief& b) {
-  // Member by member: an initializer list copies every value once more.
-  Json j = Json::object();
-  j["content"] = b.content;
-  j["preset"] = b.preset;
-  j["priority"] = PriorityName(b.priority);
-  j["lang"] = b.lang;
-  j["target_langs"] = b.target_langs;
-  j["aspect_ratios"] = b.aspect_ratios;
-  j["review"] = b.review;
-  j["draft"] = b.draft;
-  if (!b.brand_id.empty()) j["brand_id"] = b.brand_id;
-  if (b.duration_hint_s) j["duration_hint_s"] = *b.duration_hint_s;
-  if (!b.webhook_url.empty()) j["webhook_url"] = b.webhook_url;
-  return j;
+void WriteBriefMembers(JsonWriter& w, const Brief& b) {
+  w.Member("content", b.content)
+      .Member("preset", b.preset)
+      .Member("priority", PriorityName(b.priority))
+      .Member("lang", b.lang);
+  w.Key("target_langs").BeginArray();
+  for (const auto& l : b.target_langs) w.String(l);
+  w.EndArray().Key("aspect_ratios").BeginArray();
+  for (const auto& a : b.aspect_ratios) w.String(a);
+  w.EndArray().Member("review", b.review).Member("draft", b.draft);
+  if (!b.brand_id.empty()) w.Member("brand_id", b.brand_id);
+  if (b.duration_hint_s) w.Member("duration_hint_s", Json(*b.duration_hint_s));
+  if (!b.webhook_url.empty()) w.Member("webhook_url", b.webhook_url);
 }
 
 }  // namespace aiprod

@@ -8,6 +8,7 @@
 
 #include "core/error.h"
 #include "core/json.h"
+#include "core/json_writer.h"
 
 namespace aiprod {
 
@@ -39,7 +40,8 @@ const std::vector<std::string>& KnownAspectRatios();
 
 // Validates everything a client sent; errors name the field.
 Result<Brief> BriefFromJson(const Json& j, const BriefLimits& limits);
-Json BriefToJson(const Brief& b);
+// Writes the brief's members into an open JSON object (the job's views).
+void WriteBriefMembers(JsonWriter& w, const Brief& b);
 
 // Number of Unicode code points in valid UTF-8 (invalid input counts bytes).
 size_t Utf8Length(std::string_view s);

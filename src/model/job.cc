@@ -24,8 +24,6 @@ constexpr std::array<std::pair<JobState, std::string_view>, 14> kStates = {{
     {JobState::kDead, "dead"},
 }};
 
-Json OrNull(const Json& j) { return j.is_null() ? Json() : j; }
-
 }  // namespace
 
 std::string_view StateName(JobState s) {
@@ -47,35 +45,54 @@ bool IsTerminal(JobState s) {
          s == JobState::kQaFailed || s == JobState::kDead;
 }
 
-Json JobToJson(const Job& job, JobFields fields) {
+void WriteJobMembers(JsonWriter& w, const Job& job, JobFields fields) {
   const bool all = fields == JobFields::kAll;
-  Json j = BriefToJson(job.brief);
-  j["id"] = job.id;
-  j["state"] = StateName(job.state);
-  j["production_manifest"] = OrNull(job.production_manifest);
-  j["consistency_markers"] = OrNull(job.consistency_markers);
-  j["cost_estimate"] = OrNull(job.cost_estimate);
-  if (all) j["render_result"] = OrNull(job.render_result);
-  j["qa_report"] = OrNull(job.qa_report);
-  j["approved"] = job.approved;
-  j["approval_timestamp"] =
-      job.approval_timestamp_ms ? Json(FormatTimestamp(*job.approval_timestamp_ms)) : Json();
-  j["edits_history"] = job.edits_history;
-  if (all) j["options"] = job.options;
-  j["error"] = job.error.empty() ? Json() : Json(job.error);
-  j["attempts"] = job.attempts;
-  if (job.cancel_requested) j["cancel_requested"] = true;
-  j["max_attempts"] = job.max_attempts;
-  if (all) {
-    j["lease"] = job.lease_owner.empty()
-                     ? Json()
-                     : Json{{"owner", job.lease_owner},
-                            {"expires_at", FormatTimestamp(job.lease_expires_ms)},
-                            {"epoch", job.lease_epoch}};
+  WriteBriefMembers(w, job.brief);
+  w.Member("id", job.id)
+      .Member("state", StateName(job.state))
+      .Member("production_manifest", job.production_manifest)
+      .Member("consistency_markers", job.consistency_markers)
+      .Member("cost_estimate", job.cost_estimate);
+  if (all) w.Member("render_result", job.render_result);
+  w.Member("qa_report", job.qa_report).Member("approved", job.approved).Key("approval_timestamp");
+  if (job.approval_timestamp_ms) {
+    w.String(FormatTimestamp(*job.approval_timestamp_ms));
+  } else {
+    w.Null();
   }
-  j["created_at"] = FormatTimestamp(job.created_at_ms);
-  j["updated_at"] = FormatTimestamp(job.updated_at_ms);
-  return j;
+  w.Member("edits_history", job.edits_history);
+  if (all) w.Member("options", job.options);
+  w.Key("error");
+  if (job.error.empty()) {
+    w.Null();
+  } else {
+    w.String(job.error);
+  }
+  w.Member("attempts", job.attempts);
+  if (job.cancel_requested) w.Member("cancel_requested", true);
+  w.Member("max_attempts", job.max_attempts);
+  if (all) {
+    w.Key("lease");
+    if (job.lease_owner.empty()) {
+      w.Null();
+    } else {
+      w.BeginObject()
+          .Member("owner", job.lease_owner)
+          .Member("expires_at", FormatTimestamp(job.lease_expires_ms))
+          .Member("epoch", job.lease_epoch)
+          .EndObject();
+    }
+  }
+  w.Member("created_at", FormatTimestamp(job.created_at_ms))
+      .Member("updated_at", FormatTimestamp(job.updated_at_ms));
+}
+
+Json JobToJson(const Job& job, JobFields fields) {
+  JsonWriter w;
+  w.BeginObject();
+  WriteJobMembers(w, job, fields);
+  w.EndObject();
+  return Json::parse(w.text());
 }
 
 Json JobEventToJson(const JobEvent& e) {

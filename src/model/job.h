@@ -71,6 +71,8 @@ struct JobEvent {
 // JSON views for the CLI and the API. kPublic leaves out what only the
 // system reads (the options, the lease, the render result).
 enum class JobFields { kAll, kPublic };
+// Writes the job's members (its brief's among them) into an open object.
+void WriteJobMembers(JsonWriter& w, const Job& job, JobFields fields);
 Json JobToJson(const Job& job, JobFields fields = JobFields::kAll);
 Json JobEventToJson(const JobEvent& e);
 

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <mutex>
 
 namespace aiprod {
 namespace {
@@ -22,10 +23,20 @@ std::timed_mutex& WriterLockFor(const std::string& path) {
   return *m;
 }
 
+// SQLite counts every allocation under one process-wide mutex unless told
+// not to (it only feeds sqlite3_status, which nothing here reads); with
+// connections on several threads that mutex is contended on every query.
+// Must run before SQLite initialises, i.e. before the first open.
+void ConfigureSqliteOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+}
+
 }  // namespace
 
 Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(const std::string& path,
                                                                  int busy_timeout_ms) {
+  ConfigureSqliteOnce();
   sqlite3* db = nullptr;
   int rc = sqlite3_open_v2(
       path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
