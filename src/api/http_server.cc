@@ -119,10 +119,10 @@ struct HttpServer::Impl {
         writes(options.write_threads > 0
                    ? std::make_unique<asio::thread_pool>(static_cast<size_t>(options.write_threads))
                    : nullptr),
-        strand(ios.front()->get_executor()),
-        acceptor(strand),
-        signals(strand),
-        drain_timer(strand) {
+        control(ios.front()->get_executor()),
+        acceptor(control),
+        signals(control),
+        drain_timer(control) {
     for (auto& io : ios) guards.push_back(asio::make_work_guard(*io));
   }
 
@@ -143,8 +143,10 @@ struct HttpServer::Impl {
   // the server has drained.
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
   std::unique_ptr<asio::thread_pool> writes;  // handlers of writes (ServerOptions::write_threads)
-  size_t next_context = 0;                    // round robin; on the acceptor's strand
-  asio::strand<asio::io_context::executor_type> strand;  // acceptor, signals, drain (ios[0])
+  size_t next_context = 0;                    // round robin; on the control thread
+  // The first context's thread also runs the acceptor, the signals and the
+  // drain (single-threaded, so no strand is needed to serialise them).
+  asio::io_context::executor_type control;
   tcp::acceptor acceptor;
   asio::signal_set signals;
   asio::steady_timer drain_timer;
@@ -171,7 +173,7 @@ struct HttpServer::Impl {
   awaitable<bool> WriteSimple(Conn& c, HttpResponse& res, unsigned version, bool keep_alive);
   void BeginShutdown();
   void ConnectionEnded(uint64_t id);
-  // On the strand: no connection is left, let every context run out of work.
+  // On the control thread: no connection is left, let every context run out of work.
   void Drained() {
     drain_timer.cancel();
     guards.clear();
@@ -191,7 +193,7 @@ awaitable<void> HttpServer::Impl::Accept() {
       if (ec == asio::error::operation_aborted) co_return;
       log.Warn("accept failed", {{"error", ec.message()}});
       // Out of descriptors, most likely: give connections time to close.
-      asio::steady_timer t(strand, std::chrono::milliseconds(50));
+      asio::steady_timer t(control, std::chrono::milliseconds(50));
       co_await t.async_wait(redirect_error(use_awaitable, ec));
       continue;
     }
@@ -236,7 +238,7 @@ void HttpServer::Impl::ConnectionEnded(uint64_t id) {
     conns.erase(id);
   }
   if (--active == 0 && stopping) {
-    asio::post(strand, [this] { Drained(); });
+    asio::post(control, [this] { Drained(); });
   }
 }
 
@@ -377,7 +379,7 @@ awaitable<void> HttpServer::Impl::Session(std::shared_ptr<Conn> c) {
 }
 
 void HttpServer::Impl::BeginShutdown() {
-  asio::post(strand, [this] {
+  asio::post(control, [this] {
     if (stopping.exchange(true)) return;
     beast::error_code ec;
     acceptor.close(ec);
@@ -446,19 +448,18 @@ void HttpServer::StopOnSignals(std::function<void()> on_signal) {
 }
 
 void HttpServer::Start() {
-  asio::co_spawn(impl_->strand, impl_->Accept(), asio::detached);
+  asio::co_spawn(impl_->control, impl_->Accept(), asio::detached);
   for (int i = 0; i < impl_->options.threads; ++i) {
-    impl_->threads.emplace_back(
-        [this, &io = *impl_->ios[static_cast<size_t>(i) % impl_->ios.size()]] {
-          for (;;) {
-            try {
-              io.run();
-              return;
-            } catch (const std::exception& e) {
-              impl_->log.Error("I/O thread caught an exception", {{"error", e.what()}});
-            }
-          }
-        });
+    impl_->threads.emplace_back([this, &io = *impl_->ios[static_cast<size_t>(i)]] {
+      for (;;) {
+        try {
+          io.run();
+          return;
+        } catch (const std::exception& e) {
+          impl_->log.Error("I/O thread caught an exception", {{"error", e.what()}});
+        }
+      }
+    });
   }
 }
 
