@@ -4,7 +4,7 @@
 //
 //   queue_bench prefill --url URL --jobs N [--threads T]   migrate + N jobs (untimed)
 //   queue_bench enqueue --url URL --jobs N                  N CreateJob, one client
-//   queue_bench process --url URL --jobs N --procs P [--concurrency C]
+//   queue_bench process --url URL --jobs N --procs P [--concurrency C] [--prefetch K]
 //                                                           drain N pre-inserted jobs
 //   queue_bench latency --url URL --jobs N [--rate R] [--concurrency C]
 //                                                           one idle worker, R jobs/s
@@ -55,6 +55,7 @@ struct Options {
   int concurrency = 1;
   double rate = 200;
   int poll_ms = 500;  // QueueConfig::poll_ms: the fallback when no NOTIFY arrives
+  int prefetch = 0;   // QueueConfig::prefetch: jobs a process leases ahead
 };
 
 [[noreturn]] void Die(const std::string& what) {
@@ -146,10 +147,11 @@ std::string Owner() {
 
 // The no-op stage: the claim, then one durable transition to a terminal state
 // that releases the lease (fenced by it). Returns false when nothing was runnable.
-bool ClaimAndComplete(Store& store, const std::string& owner, std::string* job_id,
+bool ClaimAndComplete(Store& store, const std::string& owner, int prefetch, std::string* job_id,
                       int64_t* claimed_us) {
   ClaimRequest req;
   req.owner = owner;
+  req.prefetch = prefetch;
   req.now_ms = SystemClock().NowMs();
   auto lease = store.Claim(req);
   if (!lease) Die("claim: " + lease.error().ToString());
@@ -243,7 +245,7 @@ int Process(const Options& o) {
       std::vector<std::thread> threads;
       for (int t = 0; t < o.concurrency; ++t) {
         threads.emplace_back([&] {
-          while (ClaimAndComplete(*store, owner, nullptr, nullptr)) ++count;
+          while (ClaimAndComplete(*store, owner, o.prefetch, nullptr, nullptr)) ++count;
         });
       }
       for (auto& t : threads) t.join();
@@ -284,8 +286,9 @@ int Process(const Options& o) {
     counts += (counts.empty() ? "" : ",") + std::to_string(c);
   }
   PrintResult(o, "process", total, Seconds(t0, t1), c1 - c0, p0 < 0 ? -1 : p1 - p0,
-              "\"procs\":" + std::to_string(o.procs) + ",\"concurrency\":" +
-                  std::to_string(o.concurrency) + ",\"per_proc\":[" + counts + "]");
+              "\"procs\":" + std::to_string(o.procs) +
+                  ",\"concurrency\":" + std::to_string(o.concurrency) +
+                  ",\"prefetch\":" + std::to_string(o.prefetch) + ",\"per_proc\":[" + counts + "]");
   if (total != o.jobs) {
     std::cerr << "queue_bench: processed " << total << " jobs, expected " << o.jobs << "\n";
     return 1;
@@ -333,7 +336,7 @@ int Latency(const Options& o) {
         while (!finished()) {
           std::string id;
           int64_t at = 0;
-          if (ClaimAndComplete(*store, owner, &id, &at)) {
+          if (ClaimAndComplete(*store, owner, o.prefetch, &id, &at)) {
             std::lock_guard lock(mu);
             picked.emplace_back(id, at);
             last = at;
@@ -432,6 +435,8 @@ Options Parse(int argc, char** argv) {
       o.concurrency = std::stoi(v);
     } else if (a == "--rate") {
       o.rate = std::stod(v);
+    } else if (a == "--prefetch") {
+      o.prefetch = std::stoi(v);
     } else if (a == "--poll-ms") {
       o.poll_ms = std::stoi(v);
     } else if (a == "--pgdata") {

@@ -12,6 +12,8 @@
 #               LAT_RATES="200 20" (jobs/s offered in the latency runs; the peers use 200)
 #               PROCS="1 2 4"  CONC="1 16" (threads per worker process, like
 #               `aiprod worker --concurrency`)  LAT_CONC="1 4" (threads of the latency worker)
+#               PREFETCH="0 256" (jobs a worker process leases ahead, `queue.prefetch`;
+#               ids of runs with K > 0 end in .kK)
 # Output:       BUILD_DIR/results/<stamp>/{raw.jsonl,uptime.log,summary.md,logs/} (+ results/latest)
 #
 # The peers harness is copied to BUILD_DIR/peers (../shared stays untouched; npm
@@ -32,6 +34,7 @@ LAT_SECS=${LAT_SECS:-10}
 PROCS=${PROCS:-"1 2 4"}
 CONC=${CONC:-"1 16"}
 LAT_CONC=${LAT_CONC:-"1 4"}
+PREFETCH=${PREFETCH:-"0 256"}
 [ -x "$BIN" ] || { echo "run.sh: $BIN not built (see the header of this script)" >&2; exit 1; }
 
 STAMP=$(date +%Y%m%d-%H%M%S)
@@ -127,16 +130,19 @@ aiprod() { # id rep mode args...
   printf '{"id":"%s","rep":%s,"load1":%s,"idle_pct":%s,%s\n' "$id" "$rep" "$load1" "$idle" "${json#\{}" | tee -a "$RAW"
 }
 
-suite_aiprod() { local r=$1 p c id states
+suite_aiprod() { local r=$1 p c k id states
   fresh_db empty; aiprod aiprod.A.single "$r" enqueue --jobs "$N_SINGLE"
-  for c in $CONC; do
-    for p in $PROCS; do
-      id=aiprod.B.p$p.c$c
-      fresh_db full; aiprod "$id" "$r" process --jobs "$N_PROC" --procs "$p" --concurrency "$c"
-      states=$("${PSQL[@]}" -d aiprod_run -Atc "select string_agg(state || '=' || n, ' ') from
-        (select state, count(*) n from jobs group by state order by state) s")
-      echo "$(date +%T) rep=$r $id :: job states after the run: $states" >>"$ULOG"
-      [ "$states" = "delivered=$N_PROC" ] || echo "run.sh: $id left $states" >&2
+  for k in $PREFETCH; do
+    for c in $CONC; do
+      for p in $PROCS; do
+        id=aiprod.B.p$p.c$c; [ "$k" -eq 0 ] || id=$id.k$k
+        fresh_db full
+        aiprod "$id" "$r" process --jobs "$N_PROC" --procs "$p" --concurrency "$c" --prefetch "$k"
+        states=$("${PSQL[@]}" -d aiprod_run -Atc "select string_agg(state || '=' || n, ' ') from
+          (select state, count(*) n from jobs group by state order by state) s")
+        echo "$(date +%T) rep=$r $id :: job states after the run: $states" >>"$ULOG"
+        [ "$states" = "delivered=$N_PROC" ] || echo "run.sh: $id left $states" >&2
+      done
     done
   done
   local rate

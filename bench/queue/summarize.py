@@ -50,19 +50,20 @@ best = max(gw_b, key=gw_b.get) if gw_b else None
 if best:
     print(f"graphile-worker's best processing configuration here: {best} = "
           f"{f(gw_b[best])} jobs/s, {f(med(by_id[best], 'cpu_ms_per_1k'), 1)} CPU ms/1k")
-# aiprod.B.p<procs>.c<threads per process>: scaling is read against 1 process
-# with the same threads.
+# aiprod.B.p<procs>.c<threads per process>[.k<prefetch>]: scaling is read
+# against 1 process with the same threads and prefetch.
 def procs_conc(i):
-    parts = dict((p[0], int(p[1:])) for p in i.split(".")[2:] if p[:1] in "pc" and p[1:].isdigit())
-    return parts.get("p", 0), parts.get("c", 1)
+    parts = dict((p[0], int(p[1:])) for p in i.split(".")[2:] if p[:1] in "pck" and p[1:].isdigit())
+    return parts.get("p", 0), parts.get("c", 1), parts.get("k", 0)
 
 
 for i in sorted((i for i in by_id if i.startswith("aiprod.B.p")), key=lambda i: procs_conc(i)[::-1]):
     jps = med(by_id[i], "jobs_per_s")
     cpu = med(by_id[i], "cpu_ms_per_1k")
-    p, c = procs_conc(i)
+    p, c, ahead = procs_conc(i)
     line = f"- {i}: {f(jps)} jobs/s"
-    one = next((k for k in by_id if k.startswith("aiprod.B.") and procs_conc(k) == (1, c)), None)
+    one = next((k for k in by_id if k.startswith("aiprod.B.") and procs_conc(k) == (1, c, ahead)),
+               None)
     if one and p > 1:
         line += f" (x{jps / med(by_id[one], 'jobs_per_s'):.2f} of 1 process)"
     if best:

@@ -150,8 +150,9 @@ int RunWorker(GlobalOptions& g, bool once, int concurrency) {
     app.log().Info("stopping: finishing or checkpointing the current stages");
     worker.RequestStop();
   });
-  app.log().Info("worker started",
-                 {{"database", app.store().Engine()}, {"concurrency", concurrency}});
+  app.log().Info("worker started", {{"database", app.store().Engine()},
+                                    {"concurrency", concurrency},
+                                    {"prefetch", app.config().queue.prefetch}});
   worker.Run();
   const WorkerStats& s = worker.stats();
   Json summary = {{"claimed", s.claimed.load()},

@@ -105,6 +105,8 @@ std::vector<Field> Fields() {
           "queue.backoff_max_s", [](Config& c) { return &c.queue.backoff_max_s; }, 0, 86400),
       i(
           "queue.poll_ms", [](Config& c) { return &c.queue.poll_ms; }, 10, 60'000),
+      i(
+          "queue.prefetch", [](Config& c) { return &c.queue.prefetch; }, 0, 1000),
       d(
           "queue.priority_aging_s", [](Config& c) { return &c.queue.priority_aging_s; }, 0, 86400),
       d(

@@ -87,6 +87,10 @@ struct QueueConfig {
   int poll_ms = 500;
   double priority_aging_s = 60;  // waiting this long raises a job one priority level
   double brand_fairness = 0.5;   // priority levels a brand loses per job it has running
+  // Jobs a worker process leases ahead of its threads (a local queue): for
+  // many short jobs, fewer claim transactions; 0 for renders, where a job
+  // held ahead would wait while another worker sits idle.
+  int prefetch = 0;
 };
 
 struct CostConfig {

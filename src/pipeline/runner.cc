@@ -134,6 +134,7 @@ ClaimRequest Runner::MakeClaim(std::optional<std::string> job_id) const {
   req.job_id = std::move(job_id);
   req.aging_ms = static_cast<int64_t>(q.priority_aging_s * 1000);
   req.brand_weight = q.brand_fairness;
+  req.prefetch = q.prefetch;
   return req;
 }
 

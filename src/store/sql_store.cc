@@ -211,6 +211,10 @@ size_t PickCandidate(const SqlRows& rows, const std::vector<bool>& taken,
 }  // namespace
 
 Result<std::optional<Lease>> SqlStore::Claim(const ClaimRequest& r) {
+  if (!r.job_id && r.prefetch > 0) {
+    AIPROD_ASSIGN(auto ahead, TakePrefetched(r));
+    if (ahead) return ahead;
+  }
   ClaimItem item{&r, std::nullopt};
   if (r.job_id) {
     ClaimItem* one = &item;  // a named job cannot share the others' candidate scan
@@ -219,6 +223,34 @@ Result<std::optional<Lease>> SqlStore::Claim(const ClaimRequest& r) {
     AIPROD_TRY(claims_.Submit(item));
   }
   return std::move(item.lease);
+}
+
+Result<std::optional<Lease>> SqlStore::TakePrefetched(const ClaimRequest& r) {
+  std::vector<Lease> stale;
+  std::optional<Lease> taken;
+  {
+    std::lock_guard lock(prefetched_mu_);
+    while (!prefetched_.empty() && !taken) {
+      if (prefetched_.front().expires_ms - r.now_ms >= r.ttl_ms / 2) {
+        taken = std::move(prefetched_.front());
+      } else {
+        stale.push_back(std::move(prefetched_.front()));
+      }
+      prefetched_.pop_front();
+    }
+  }
+  for (const Lease& l : stale) AIPROD_TRY(Release(l, r.now_ms));
+  return taken;
+}
+
+Status SqlStore::ReleasePrefetched(int64_t now_ms) {
+  std::deque<Lease> ahead;
+  {
+    std::lock_guard lock(prefetched_mu_);
+    ahead.swap(prefetched_);
+  }
+  for (const Lease& l : ahead) AIPROD_TRY(Release(l, now_ms));
+  return {};
 }
 
 Status SqlStore::ClaimJobs(std::span<ClaimItem* const> batch) {
@@ -230,6 +262,13 @@ Status SqlStore::ClaimJobs(std::span<ClaimItem* const> batch) {
     now_ms = std::max(now_ms, item->request->now_ms);
   }
   const ClaimRequest& policy = *batch.front()->request;
+  // Jobs to lease ahead besides one per claimer: tops the local queue up.
+  size_t ahead = 0;
+  if (policy.prefetch > 0 && !policy.job_id) {
+    std::lock_guard lock(prefetched_mu_);
+    ahead = static_cast<size_t>(policy.prefetch) -
+            std::min(prefetched_.size(), static_cast<size_t>(policy.prefetch));
+  }
   AIPROD_ASSIGN(auto c, pool_->Acquire());
   AIPROD_ASSIGN(auto tx, SqlTransaction::Begin(*c));
   // Candidates: the most urgent few and the longest-waiting few (both come
@@ -251,7 +290,8 @@ Status SqlStore::ClaimJobs(std::span<ClaimItem* const> batch) {
   // The candidates, the oldest and the running jobs per brand are read in
   // one round trip.
   std::vector<SqlStatement> reads = {
-      {base + " ORDER BY priority DESC, run_after, id" + tail(kClaimCandidates + batch.size() - 1),
+      {base + " ORDER BY priority DESC, run_after, id" +
+           tail(kClaimCandidates + batch.size() + ahead - 1),
        params},
       {base + " ORDER BY run_after, id" + tail(kClaimCandidates), params}};
   if (policy.brand_weight > 0) {
@@ -278,20 +318,25 @@ Status SqlStore::ClaimJobs(std::span<ClaimItem* const> batch) {
   // Picks one job per claimer, then claims them all with one UPDATE: each
   // row gets its claimer as owner and a new epoch; a row whose previous lease
   // expired counts an attempt.
+  // Jobs leased ahead have no claimer (item null) and the policy's owner.
   struct Pick {
     ClaimItem* item;
     std::string job_id, previous_owner;
+  };
+  auto owner = [&](const Pick& p) -> const std::string& {
+    return p.item ? p.item->request->owner : policy.owner;
   };
   std::vector<bool> taken(rows.size(), false);
   std::vector<Pick> picks;
   ClaimRequest scoring = policy;
   scoring.now_ms = now_ms;
-  for (ClaimItem* item : batch) {
+  for (size_t n = 0; n < batch.size() + ahead; ++n) {
     size_t pick = PickCandidate(rows, taken, running, scoring);
     if (pick == rows.size()) break;
     taken[pick] = true;
     ++running[rows.Text(pick, "brand_id")];  // the next pick in this batch sees it running
-    picks.push_back({item, rows.Text(pick, "id"), rows.Text(pick, "lease_owner")});
+    picks.push_back({n < batch.size() ? batch[n] : nullptr, rows.Text(pick, "id"),
+                     rows.Text(pick, "lease_owner")});
   }
   const int64_t expires_ms = now_ms + policy.ttl_ms;  // one lease length per batch
   std::string owner_case = "CASE id";
@@ -299,7 +344,7 @@ Status SqlStore::ClaimJobs(std::span<ClaimItem* const> batch) {
   params.clear();
   for (const Pick& p : picks) {
     owner_case += " WHEN ? THEN ?";
-    params.insert(params.end(), {p.job_id, p.item->request->owner});
+    params.insert(params.end(), {p.job_id, owner(p)});
   }
   params.insert(params.end(), {expires_ms, now_ms});
   for (const Pick& p : picks) {
@@ -318,10 +363,11 @@ Status SqlStore::ClaimJobs(std::span<ClaimItem* const> batch) {
     epochs[claimed.Text(i, "id")] = claimed.Int(i, "lease_epoch");
   }
   std::vector<EventRow> events;
+  std::vector<Lease> leased_ahead;
   for (Pick& p : picks) {
     Lease lease;
     lease.job_id = p.job_id;
-    lease.owner = p.item->request->owner;
+    lease.owner = owner(p);
     lease.expires_ms = expires_ms;
     auto epoch = epochs.find(lease.job_id);
     if (epoch == epochs.end()) return Fail(ErrorCode::kInternal, "claimed job vanished");
@@ -331,10 +377,17 @@ Status SqlStore::ClaimJobs(std::span<ClaimItem* const> batch) {
     events.push_back({std::move(p.job_id),
                       p.previous_owner.empty() ? "claimed" : "lease_taken_over", "", "",
                       std::move(data), now_ms});
-    p.item->lease = std::move(lease);
+    if (p.item) {
+      p.item->lease = std::move(lease);
+    } else {
+      leased_ahead.push_back(std::move(lease));
+    }
   }
   AIPROD_TRY(InsertEvents(*c, events));
-  return tx.Commit();  // on failure the callers get the error, not the leases
+  AIPROD_TRY(tx.Commit());  // on failure the callers get the error, not the leases
+  std::lock_guard lock(prefetched_mu_);
+  for (Lease& l : leased_ahead) prefetched_.push_back(std::move(l));
+  return {};
 }
 
 Status SqlStore::CheckFence(SqlConnection& c, const std::string& job_id, const Lease* lease,

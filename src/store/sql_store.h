@@ -2,7 +2,9 @@
 // connections they make and their dialect.
 #pragma once
 
+#include <deque>
 #include <memory>
+#include <mutex>
 #include <span>
 
 #include "store/group_commit.h"
@@ -35,6 +37,7 @@ class SqlStore final : public Store {
   Result<std::optional<Lease>> Claim(const ClaimRequest& request) override;
   Status Renew(Lease& lease, int64_t now_ms, int64_t ttl_ms) override;
   Status Release(const Lease& lease, int64_t now_ms) override;
+  Status ReleasePrefetched(int64_t now_ms) override;
   Status BreakLease(const std::string& job_id, int64_t epoch, int64_t now_ms) override;
 
   // Transitions applied at the same time share one transaction; a refused one
@@ -68,6 +71,9 @@ class SqlStore final : public Store {
     std::optional<Lease> lease;
   };
   Status ClaimJobs(std::span<ClaimItem* const> batch);
+  // A lease claimed ahead with at least half of r.ttl_ms left; older ones
+  // are given back (their jobs may be waiting for another worker).
+  Result<std::optional<Lease>> TakePrefetched(const ClaimRequest& r);
   // A transition to write, and what came of it.
   struct Application : TransitionWrite {
     Status outcome;  // a refusal; the batch's Status is for failures of the database
@@ -84,6 +90,10 @@ class SqlStore final : public Store {
   GroupCommit<Creation> creations_;
   GroupCommit<ClaimItem> claims_;
   GroupCommit<Application> applications_;
+  std::mutex prefetched_mu_;
+  // Leases claimed ahead, oldest first; guarded by prefetched_mu_. A taken
+  // lease keeps the owner of the claim that fetched it (this process).
+  std::deque<Lease> prefetched_;
 };
 
 }  // namespace aiprod

@@ -45,6 +45,10 @@ struct ClaimRequest {
   // its brand already running (so one brand cannot take every worker).
   int64_t aging_ms = 60'000;
   double brand_weight = 0.5;
+  // Jobs a claim may lease ahead for this process's later claims (the
+  // worker's local queue, queue.prefetch): later Claims take them without a
+  // round trip while at least half their lease is left. 0: none.
+  int prefetch = 0;
 };
 
 // Fields a transition may set; unset fields stay as they are.
@@ -114,6 +118,9 @@ class Store {
   virtual Result<std::optional<Lease>> Claim(const ClaimRequest& request) = 0;
   virtual Status Renew(Lease& lease, int64_t now_ms, int64_t ttl_ms) = 0;
   virtual Status Release(const Lease& lease, int64_t now_ms) = 0;
+  // Gives back the leases claimed ahead (ClaimRequest::prefetch) and not yet
+  // taken; a draining worker calls it last.
+  virtual Status ReleasePrefetched(int64_t now_ms) = 0;
   // Clears a lease whose owner is known to be dead (same epoch only).
   virtual Status BreakLease(const std::string& job_id, int64_t epoch, int64_t now_ms) = 0;
 

@@ -37,6 +37,11 @@ void Worker::Run() {
     });
   }
   for (auto& t : threads) t.join();
+  // Jobs leased ahead (queue.prefetch) and never started go back to the queue.
+  if (Status st = store_.ReleasePrefetched(services_.clock->NowMs()); !st) {
+    services_.log.Warn("could not give back prefetched jobs (their leases will expire)",
+                       {{"error", st.error().ToString()}});
+  }
 }
 
 void Worker::Loop(Runner& runner, JobWaiter& waiter) {

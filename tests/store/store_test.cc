@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <barrier>
 #include <mutex>
@@ -237,6 +238,55 @@ TEST_P(StoreTest, BrandsShareWorkersFairly) {
   auto b = store_->Claim(r);  // "busy" has one running now: "quiet" goes first
   ASSERT_TRUE(b && *b);
   EXPECT_EQ((*b)->job_id, other.id);
+}
+
+TEST_P(StoreTest, PrefetchLeasesAheadAndGivesBackWhatWasNotTaken) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 5; ++i) ids.push_back(Create(Priority::kNormal, "b1", kT0 + i).id);
+  auto leased = [&] {
+    auto jobs = store_->ListJobs({});
+    EXPECT_TRUE(jobs);
+    return std::count_if(jobs->begin(), jobs->end(),
+                         [](const Job& j) { return !j.lease_owner.empty(); });
+  };
+  ClaimRequest r{"w", kT0 + 10, 1000, {}};
+  r.aging_ms = 0;
+  r.brand_weight = 0;
+  r.prefetch = 2;
+  auto a = store_->Claim(r);  // the oldest for the claimer, the next two ahead
+  ASSERT_TRUE(a && *a);
+  EXPECT_EQ((*a)->job_id, ids[0]);
+  EXPECT_EQ(leased(), 3);
+
+  r.now_ms = kT0 + 20;
+  auto b = store_->Claim(r);  // from the local queue: no new lease
+  ASSERT_TRUE(b && *b);
+  EXPECT_EQ((*b)->job_id, ids[1]);
+  EXPECT_EQ(leased(), 3);
+  JobTransition done(JobState::kQueued, JobState::kDelivered);
+  done.release_lease = true;
+  ASSERT_TRUE(store_->Apply(ids[1], &**b, done, kT0 + 21));  // a real, fenced lease
+  EXPECT_EQ(leased(), 2);
+
+  // Less than half of its lease left: ids[2] is given back (no attempt
+  // counted), then claimed afresh with two new jobs ahead.
+  r.now_ms = kT0 + 610;
+  auto c = store_->Claim(r);
+  ASSERT_TRUE(c && *c);
+  EXPECT_EQ((*c)->job_id, ids[2]);
+  EXPECT_EQ((*c)->epoch, 2);
+  EXPECT_EQ(store_->GetJob(ids[2])->attempts, 0);
+  EXPECT_EQ(leased(), 4);
+
+  ASSERT_TRUE(store_->ReleasePrefetched(kT0 + 620));  // a draining worker
+  EXPECT_EQ(leased(), 2);
+  EXPECT_TRUE(store_->GetJob(ids[3])->lease_owner.empty());
+  r.prefetch = 0;
+  r.now_ms = kT0 + 630;
+  auto d = store_->Claim(r);
+  ASSERT_TRUE(d && *d);
+  EXPECT_EQ((*d)->job_id, ids[3]);
+  EXPECT_EQ(leased(), 3);
 }
 
 TEST_P(StoreTest, ExpiredLeaseIsTakenOverAndTheOldOwnerIsFenced) {
