@@ -185,22 +185,27 @@ namespace {
 
 constexpr int kClaimCandidates = 8;
 
-// The candidate to claim among those not yet `taken`: highest priority after
-// aging and brand fairness; ties go to the job that has waited longest.
-// rows.size() when none is left.
-size_t PickCandidate(const SqlRows& rows, const std::vector<bool>& taken,
-                     const std::map<std::string, int64_t>& running, const ClaimRequest& r) {
-  size_t best = rows.size();
+// A claim batch's candidates, scored once: priority plus aging is fixed for
+// the batch; only the running count of the brand changes as jobs are picked
+// (a batch with jobs leased ahead picks hundreds).
+struct Candidate {
+  size_t row;
+  double base;       // priority + levels gained by waiting
+  int64_t* running;  // jobs of its brand running, this batch's picks included
+  bool taken = false;
+};
+
+// The candidate to claim among those not yet taken: highest priority after
+// aging and brand fairness; ties go to the job that has waited longest (the
+// candidates come in that order). candidates.size() when none is left.
+size_t PickCandidate(const std::vector<Candidate>& candidates, double brand_weight) {
+  size_t best = candidates.size();
   double best_score = -1e300;
-  for (size_t i = 0; i < rows.size(); ++i) {
-    if (taken[i]) continue;
-    double waited = static_cast<double>(r.now_ms - rows.Int(i, "run_after"));
-    double score = static_cast<double>(rows.Int(i, "priority")) +
-                   (r.aging_ms > 0 ? waited / static_cast<double>(r.aging_ms) : 0.0);
-    if (auto it = running.find(rows.Text(i, "brand_id")); it != running.end()) {
-      score -= r.brand_weight * static_cast<double>(it->second);
-    }
-    if (best == rows.size() || score > best_score + 1e-9) {
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    const Candidate& c = candidates[i];
+    if (c.taken) continue;
+    double score = c.base - brand_weight * static_cast<double>(*c.running);
+    if (best == candidates.size() || score > best_score + 1e-9) {
       best = i;
       best_score = score;
     }
@@ -304,16 +309,25 @@ Status SqlStore::ClaimJobs(std::span<ClaimItem* const> batch) {
   SqlRows& rows = found[0];
   if (rows.empty()) return {};
   const SqlRows& oldest = found[1];
+  std::set<std::string> seen;
+  for (size_t i = 0; i < rows.size(); ++i) seen.insert(rows.Text(i, "id"));
   for (size_t i = 0; i < oldest.size(); ++i) {
-    bool seen = false;
-    for (size_t k = 0; k < rows.size() && !seen; ++k)
-      seen = rows.Text(k, "id") == oldest.Text(i, "id");
-    if (!seen) rows.rows.push_back(oldest.rows[i]);
+    if (!seen.contains(oldest.Text(i, "id"))) rows.rows.push_back(oldest.rows[i]);
   }
-  std::map<std::string, int64_t> running;
+  std::map<std::string, int64_t> running;  // node-based: Candidate points into it
   if (found.size() > 2) {
     const SqlRows& busy = found[2];
     for (size_t i = 0; i < busy.size(); ++i) running[busy.Text(i, "brand_id")] = busy.Int(i, "n");
+  }
+  std::vector<Candidate> candidates;
+  candidates.reserve(rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const double waited = static_cast<double>(now_ms - rows.Int(i, "run_after"));
+    candidates.push_back(
+        {i,
+         static_cast<double>(rows.Int(i, "priority")) +
+             (policy.aging_ms > 0 ? waited / static_cast<double>(policy.aging_ms) : 0.0),
+         &running[rows.Text(i, "brand_id")]});
   }
   // Picks one job per claimer, then claims them all with one UPDATE: each
   // row gets its claimer as owner and a new epoch; a row whose previous lease
@@ -326,17 +340,15 @@ Status SqlStore::ClaimJobs(std::span<ClaimItem* const> batch) {
   auto owner = [&](const Pick& p) -> const std::string& {
     return p.item ? p.item->request->owner : policy.owner;
   };
-  std::vector<bool> taken(rows.size(), false);
   std::vector<Pick> picks;
-  ClaimRequest scoring = policy;
-  scoring.now_ms = now_ms;
   for (size_t n = 0; n < batch.size() + ahead; ++n) {
-    size_t pick = PickCandidate(rows, taken, running, scoring);
-    if (pick == rows.size()) break;
-    taken[pick] = true;
-    ++running[rows.Text(pick, "brand_id")];  // the next pick in this batch sees it running
-    picks.push_back({n < batch.size() ? batch[n] : nullptr, rows.Text(pick, "id"),
-                     rows.Text(pick, "lease_owner")});
+    size_t pick = PickCandidate(candidates, policy.brand_weight);
+    if (pick == candidates.size()) break;
+    Candidate& c = candidates[pick];
+    c.taken = true;
+    ++*c.running;  // the next pick in this batch sees it running
+    picks.push_back({n < batch.size() ? batch[n] : nullptr, rows.Text(c.row, "id"),
+                     rows.Text(c.row, "lease_owner")});
   }
   const int64_t expires_ms = now_ms + policy.ttl_ms;  // one lease length per batch
   std::string owner_case = "CASE id";
