@@ -217,8 +217,7 @@ size_t PickCandidate(const std::vector<Candidate>& candidates, double brand_weig
 
 Result<std::optional<Lease>> SqlStore::Claim(const ClaimRequest& r) {
   if (!r.job_id && r.prefetch > 0) {
-    AIPROD_ASSIGN(auto ahead, TakePrefetched(r));
-    if (ahead) return ahead;
+    if (auto ahead = TakePrefetched(r)) return ahead;
   }
   ClaimItem item{&r, std::nullopt};
   if (r.job_id) {
@@ -230,7 +229,7 @@ Result<std::optional<Lease>> SqlStore::Claim(const ClaimRequest& r) {
   return std::move(item.lease);
 }
 
-Result<std::optional<Lease>> SqlStore::TakePrefetched(const ClaimRequest& r) {
+std::optional<Lease> SqlStore::TakePrefetched(const ClaimRequest& r) {
   std::vector<Lease> stale;
   std::optional<Lease> taken;
   {
@@ -244,7 +243,9 @@ Result<std::optional<Lease>> SqlStore::TakePrefetched(const ClaimRequest& r) {
       prefetched_.pop_front();
     }
   }
-  for (const Lease& l : stale) AIPROD_TRY(Release(l, r.now_ms));
+  // Best effort: a lease that cannot be given back (the database is away)
+  // expires, and the claim that follows reports the failure.
+  for (const Lease& l : stale) (void)Release(l, r.now_ms);
   return taken;
 }
 
@@ -254,8 +255,11 @@ Status SqlStore::ReleasePrefetched(int64_t now_ms) {
     std::lock_guard lock(prefetched_mu_);
     ahead.swap(prefetched_);
   }
-  for (const Lease& l : ahead) AIPROD_TRY(Release(l, now_ms));
-  return {};
+  Status first;  // every lease is tried; the first failure is reported
+  for (const Lease& l : ahead) {
+    if (Status st = Release(l, now_ms); !st && first) first = st;
+  }
+  return first;
 }
 
 Status SqlStore::ClaimJobs(std::span<ClaimItem* const> batch) {

@@ -73,7 +73,7 @@ class SqlStore final : public Store {
   Status ClaimJobs(std::span<ClaimItem* const> batch);
   // A lease claimed ahead with at least half of r.ttl_ms left; older ones
   // are given back (their jobs may be waiting for another worker).
-  Result<std::optional<Lease>> TakePrefetched(const ClaimRequest& r);
+  std::optional<Lease> TakePrefetched(const ClaimRequest& r);
   // A transition to write, and what came of it.
   struct Application : TransitionWrite {
     Status outcome;  // a refusal; the batch's Status is for failures of the database
