@@ -12,26 +12,13 @@ namespace aiprod {
 namespace {
 
 using testing::Behaviour;
-using testing::ScriptedStage;
-
-constexpr std::pair<const char*, JobState> kStages[] = {
-    {"plan", JobState::kPlanning},
-    {"localize", JobState::kLocalizing},
-    {"consistency", JobState::kCheckingConsistency},
-    {"estimate", JobState::kEstimating},
-    {"approve", JobState::kAwaitingApproval},
-    {"render", JobState::kRendering},
-    {"qa", JobState::kQa},
-    {"deliver", JobState::kDelivering}};
+using testing::kStages;
 
 class RunnerTest : public testing::PipelineTest {
  protected:
   std::unique_ptr<Runner> MakeRunner(std::map<std::string, Behaviour> behaviours = {}) {
-    std::vector<std::unique_ptr<Stage>> stages;
-    for (auto [name, state] : kStages) {
-      stages.push_back(std::make_unique<ScriptedStage>(name, state, calls_, behaviours[name]));
-    }
-    return std::make_unique<Runner>(*store_, services_, std::move(stages));
+    return std::make_unique<Runner>(*store_, services_,
+                                    testing::ScriptedStages(calls_, std::move(behaviours)));
   }
 
   int Events(const std::string& id, const std::string& type, const std::string& stage = "") {

@@ -9,6 +9,8 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/config.h"
 #include "core/ids.h"
@@ -40,6 +42,27 @@ class ScriptedStage final : public Stage {
   std::map<std::string, int>& calls_;
   Behaviour behaviour_;
 };
+
+// The pipeline's stages, by name and the state each runs in.
+inline constexpr std::pair<const char*, JobState> kStages[] = {
+    {"plan", JobState::kPlanning},
+    {"localize", JobState::kLocalizing},
+    {"consistency", JobState::kCheckingConsistency},
+    {"estimate", JobState::kEstimating},
+    {"approve", JobState::kAwaitingApproval},
+    {"render", JobState::kRendering},
+    {"qa", JobState::kQa},
+    {"deliver", JobState::kDelivering}};
+
+// Every stage scripted: `behaviours[name]`, or done at once.
+inline std::vector<std::unique_ptr<Stage>> ScriptedStages(
+    std::map<std::string, int>& calls, std::map<std::string, Behaviour> behaviours = {}) {
+  std::vector<std::unique_ptr<Stage>> stages;
+  for (auto [name, state] : kStages) {
+    stages.push_back(std::make_unique<ScriptedStage>(name, state, calls, behaviours[name]));
+  }
+  return stages;
+}
 
 class PipelineTest : public ::testing::Test {
  protected:

@@ -1,0 +1,53 @@
+// The worker over a real SQLite store, with scripted stages.
+#include "worker/worker.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+#include "testing/pipeline_fixture.h"
+
+namespace aiprod {
+namespace {
+
+class WorkerTest : public testing::PipelineTest {
+ protected:
+  int Claims(const std::string& id) {
+    int n = 0;
+    for (const auto& e : *store_->ListEvents(id)) n += e.type == "claimed";
+    return n;
+  }
+};
+
+TEST_F(WorkerTest, ADrainingWorkerGivesBackTheJobsItLeasedAhead) {
+  config_.queue.prefetch = 3;
+  std::vector<std::string> ids;
+  for (int i = 0; i < 5; ++i) ids.push_back(NewJobId());
+  std::atomic<Worker*> worker{nullptr};
+  // The first job's first stage stops the worker: its claim leased three more ahead.
+  auto stages = [&] {
+    return testing::ScriptedStages(calls_, {{"plan", [&](const StageContext&, int) {
+                                               worker.load()->RequestStop();
+                                               return StageOutcome::Done({});
+                                             }}});
+  };
+  WorkerOptions options;
+  options.concurrency = 1;
+  options.database_url = dir_.File("aiprod.db");
+  Worker w(*store_, services_, stages, options);
+  worker = &w;
+  std::thread run([&] { w.Run(); });
+  run.join();
+  EXPECT_EQ(calls_["plan"], 1);
+  for (size_t i = 0; i < ids.size(); ++i) {
+    Job job = *store_->GetJob(ids[i]);
+    EXPECT_TRUE(job.lease_owner.empty()) << "job " << i << " is still leased";
+    EXPECT_EQ(job.attempts, 0) << i;
+    EXPECT_EQ(Claims(ids[i]), i < 4 ? 1 : 0) << i;
+  }
+  EXPECT_EQ(store_->GetJob(ids[1])->state, JobState::kQueued);  // never started
+}
+
+}  // namespace
+}  // namespace aiprod
