@@ -15,7 +15,9 @@ class WorkerTest : public testing::PipelineTest {
  protected:
   int Claims(const std::string& id) {
     int n = 0;
-    for (const auto& e : *store_->ListEvents(id)) n += e.type == "claimed";
+    auto events = store_->ListEvents(id);  // named: a range-for over *temporary dangles
+    EXPECT_TRUE(events);
+    for (const auto& e : *events) n += e.type == "claimed";
     return n;
   }
 };
