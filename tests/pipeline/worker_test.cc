@@ -42,13 +42,20 @@ TEST_F(WorkerTest, ADrainingWorkerGivesBackTheJobsItLeasedAhead) {
   std::thread run([&] { w.Run(); });
   run.join();
   EXPECT_EQ(calls_["plan"], 1);
+  // Which jobs were leased ahead depends on the order of ids created within one
+  // millisecond; how many does not: the one run and three ahead, once each.
+  int claimed = 0, queued = 0;
   for (size_t i = 0; i < ids.size(); ++i) {
     Job job = *store_->GetJob(ids[i]);
     EXPECT_TRUE(job.lease_owner.empty()) << "job " << i << " is still leased";
     EXPECT_EQ(job.attempts, 0) << i;
-    EXPECT_EQ(Claims(ids[i]), i < 4 ? 1 : 0) << i;
+    int n = Claims(ids[i]);
+    EXPECT_LE(n, 1) << i;
+    claimed += n;
+    queued += job.state == JobState::kQueued;
   }
-  EXPECT_EQ(store_->GetJob(ids[1])->state, JobState::kQueued);  // never started
+  EXPECT_EQ(claimed, 4);
+  EXPECT_EQ(queued, 4);  // only the stopped job moved on (its plan was kept)
 }
 
 }  // namespace
