@@ -168,6 +168,17 @@ struct HttpServer::Impl {
       return Problem(500, "internal", "internal error");
     }
   }
+  // After a handler ran on this I/O thread: options.after_turn, posted
+  // behind the handlers that are already due (once per turn).
+  void AfterTurnLater(const asio::any_io_executor& io) {
+    thread_local bool posted = false;
+    if (!options.after_turn || posted) return;
+    posted = true;
+    asio::post(io, [this] {
+      posted = false;
+      options.after_turn();
+    });
+  }
   awaitable<void> Session(std::shared_ptr<Conn> c);
   awaitable<bool> WriteStream(Conn& c, HttpResponse& res, unsigned version);
   awaitable<bool> WriteSimple(Conn& c, HttpResponse& res, unsigned version, bool keep_alive);
@@ -363,6 +374,7 @@ awaitable<void> HttpServer::Impl::Session(std::shared_ptr<Conn> c) {
           [this, &req]() -> awaitable<HttpResponse> { co_return Call(req); }, use_awaitable);
     } else {
       res = Call(req);
+      AfterTurnLater(c->stream.get_executor());
     }
     keep_alive = keep_alive && !c->stop && !stopping;
     bool ok = false;
@@ -454,11 +466,12 @@ void HttpServer::Start() {
       for (;;) {
         try {
           io.run();
-          return;
+          break;
         } catch (const std::exception& e) {
           impl_->log.Error("I/O thread caught an exception", {{"error", e.what()}});
         }
       }
+      if (impl_->options.after_turn) impl_->options.after_turn();
     });
   }
 }

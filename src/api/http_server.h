@@ -34,6 +34,11 @@ struct ServerOptions {
   std::chrono::milliseconds keepalive_timeout{60'000};  // idle between requests
   std::chrono::milliseconds write_timeout{30'000};      // one write to a slow reader
   std::chrono::milliseconds drain_timeout{20'000};      // shutdown: longest wait
+  // Runs on an I/O thread once the requests whose bytes were ready at the
+  // start of a turn of its event loop have been handled (posted behind them
+  // after the turn's first handler on the thread), and when the thread
+  // ends. What the turn's handlers may share (a read snapshot) ends here.
+  std::function<void()> after_turn;
 };
 
 using Handler = std::function<HttpResponse(HttpRequest&)>;

@@ -33,6 +33,13 @@ class StageTimer final : public ProgressListener {
   std::chrono::steady_clock::time_point started_;
 };
 
+// The server ends shared reads after each turn of its I/O threads
+// (ServerOptions::after_turn), so its GETs may share them.
+ApiDeps WithSharedReads(ApiDeps deps) {
+  deps.share_reads_for =
+      std::chrono::microseconds(static_cast<int64_t>(deps.config->api.read_share_ms * 1000));
+  return deps;
+}
 }  // namespace
 
 struct ApiServer::Impl {
@@ -93,7 +100,7 @@ struct ApiServer::Impl {
 };
 
 ApiServer::ApiServer(ApiDeps deps, Runner* worker)
-    : impl_(std::make_unique<Impl>(std::move(deps), worker)) {}
+    : impl_(std::make_unique<Impl>(WithSharedReads(std::move(deps)), worker)) {}
 
 ApiServer::~ApiServer() {
   Shutdown();
@@ -128,6 +135,7 @@ Result<uint16_t> ApiServer::Start(const std::string& listen_override, bool handl
   o.keepalive_timeout =
       std::chrono::milliseconds(static_cast<int64_t>(c.api.keepalive_timeout_s * 1000));
   o.drain_timeout = std::chrono::milliseconds(static_cast<int64_t>(c.api.drain_timeout_s * 1000));
+  o.after_turn = &ConnectionPool::EndSharedRead;
   s.http = std::make_unique<HttpServer>(
       o, [&s](HttpRequest& req) { return s.service.Handle(req); }, s.deps.log);
   AIPROD_ASSIGN(uint16_t port, s.http->Listen());

@@ -276,10 +276,11 @@ HttpResponse ApiService::Impl::Handle(HttpRequest& req) {
   HttpResponse res;
   std::string_view templ = route ? std::string_view(route->path) : "unmatched";
   if (route) {
-    // A GET's reads (its key lookup, its job) share one read transaction.
+    // A GET's reads (its key lookup, its job) share one read transaction,
+    // and maybe the GETs of one event-loop turn too (ApiDeps::share_reads_for).
     std::optional<ConnectionPool::ReadScope> reads;
     if (route->method == "GET" && route->access == Access::kPrincipal && deps.pool) {
-      reads.emplace(*deps.pool);
+      reads.emplace(*deps.pool, deps.share_reads_for);
     }
     res = Dispatch(*route, ctx);
   } else if (!allow.empty()) {

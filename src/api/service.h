@@ -4,6 +4,7 @@
 // signature instead). Thread-safe: Handle runs on several I/O threads.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string_view>
 #include <vector>
@@ -28,6 +29,11 @@ struct ApiDeps {
   std::shared_ptr<ConnectionPool> pool;    // the store's database
   const Translator* translator = nullptr;  // optional: refuses unreachable languages
   Logger log = Logger::Null();
+  // > 0: a GET's read transaction may be shared with the next GETs on its
+  // thread (ConnectionPool::ReadScope), for at most this long. Only where the
+  // thread ends shared reads itself (ApiServer: after each turn of an I/O
+  // thread's event loop).
+  std::chrono::microseconds share_reads_for{0};
 };
 
 struct RouteInfo {

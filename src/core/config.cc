@@ -186,6 +186,8 @@ std::vector<Field> Fields() {
           "api.link_ttl_s", [](Config& c) { return &c.api.link_ttl_s; }, 1, 30 * 86400),
       i(
           "api.sse_poll_ms", [](Config& c) { return &c.api.sse_poll_ms; }, 10, 60'000),
+      d(
+          "api.read_share_ms", [](Config& c) { return &c.api.read_share_ms; }, 0, 1000),
       s("auth.mode", [](Config& c) { return &c.auth.mode; }, {"required", "off"}),
       s("auth.jwks_file", [](Config& c) { return &c.auth.jwks_file; }),
       s("auth.jwks_url", [](Config& c) { return &c.auth.jwks_url; }),

@@ -60,6 +60,9 @@ struct ApiConfig {
   double drain_timeout_s = 20;            // SIGTERM: longest wait for requests in flight
   double link_ttl_s = 3600;               // lifetime of signed artifact links
   int sse_poll_ms = 500;                  // how often an event stream polls the job's events
+  // Longest a GET may reuse the read snapshot of an earlier GET answered in
+  // the same turn of its I/O thread's event loop (SQLite; 0: a snapshot each).
+  double read_share_ms = 2;
 };
 
 // Who may call the API. JWTs (HS256 secret, or RS256/ES256 keys from a JWKS

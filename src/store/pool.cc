@@ -16,6 +16,15 @@ struct Lent {
 };
 thread_local Lent t_lent;
 
+// The read transaction a sharing ReadScope left on this thread.
+struct Kept {
+  ConnectionPool* pool = nullptr;
+  std::optional<ConnectionPool::Handle> held;
+  uint64_t commits = 0;
+  std::chrono::steady_clock::time_point began;
+};
+thread_local Kept t_kept;
+
 }  // namespace
 
 ConnectionPool::ConnectionPool(SqlDialect dialect, std::string engine, Factory factory,
@@ -45,10 +54,34 @@ Result<ConnectionPool::Handle> ConnectionPool::Acquire() {
   return Handle(this, std::move(c));
 }
 
-ConnectionPool::ReadScope::ReadScope(ConnectionPool& pool) {
+ConnectionPool::ReadScope::ReadScope(ConnectionPool& pool, std::chrono::microseconds share_for)
+    : pool_(&pool), share_for_(share_for) {
   if (t_lent.pool != nullptr) return;  // nested: the outer scope lends
+  auto now = std::chrono::steady_clock::now();
+  if (t_kept.held && t_kept.pool == &pool && share_for > share_for.zero() &&
+      now - t_kept.began < share_for && (*t_kept.held)->LocalCommits() == t_kept.commits) {
+    held_.emplace(std::move(*t_kept.held));
+    t_kept.held.reset();
+    // A no-op while its transaction is open; a write that failed inside the
+    // last scope may have ended it.
+    if (!(*held_)->BeginRead()) {
+      held_.reset();
+      return;
+    }
+    commits_ = t_kept.commits;
+    began_ = t_kept.began;
+    t_lent = {&pool, &**held_};
+    return;
+  }
+  EndSharedRead();  // too old, stale, or another pool's
   auto h = pool.Acquire();
-  if (!h || !(*h)->BeginRead()) return;  // callers acquire on their own and see the error
+  if (!h) return;  // callers acquire on their own and see the error
+  // Counted before the transaction begins: a commit counted after may or
+  // may not be in the snapshot, and then the count differs, so it is not shared.
+  auto commits = (*h)->LocalCommits();
+  if (!(*h)->BeginRead()) return;
+  if (share_for > share_for.zero()) commits_ = commits;
+  began_ = now;
   held_.emplace(std::move(*h));
   t_lent = {&pool, &**held_};
 }
@@ -56,7 +89,20 @@ ConnectionPool::ReadScope::ReadScope(ConnectionPool& pool) {
 ConnectionPool::ReadScope::~ReadScope() {
   if (!held_) return;
   t_lent = {};
+  if (commits_) {
+    t_kept.pool = pool_;
+    t_kept.held.emplace(std::move(*held_));
+    t_kept.commits = *commits_;
+    t_kept.began = began_;
+    return;
+  }
   (*held_)->EndRead();
+}
+
+void ConnectionPool::EndSharedRead() {
+  if (!t_kept.held) return;
+  (*t_kept.held)->EndRead();
+  t_kept.held.reset();  // back to its pool
 }
 
 Result<std::shared_ptr<ConnectionPool>> OpenPool(const std::string& url) {

@@ -3,6 +3,7 @@
 // pool when the handle dies, unless they report themselves broken.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -50,16 +51,33 @@ class ConnectionPool {
   // transaction first). For short request handlers only: a read transaction
   // held long keeps SQLite from recycling its WAL. A scope inside another on
   // the same thread does nothing.
+  //
+  // With `share_for` > 0 the scope keeps its read transaction on the thread
+  // when it ends, and the next scope on the thread takes it over if it began
+  // less than `share_for` ago and this process has committed nothing since
+  // (SqlConnection::LocalCommits; engines that do not count never share).
+  // The thread must call EndSharedRead() soon after, and before the pool
+  // dies: an HTTP I/O thread does it after each turn of its event loop, so
+  // that the requests answered in one turn, all received before the turn's
+  // first read, share one snapshot (docs/ARCHITECTURE.md, "Shared reads").
   class ReadScope {
    public:
-    explicit ReadScope(ConnectionPool& pool);
+    explicit ReadScope(ConnectionPool& pool,
+                       std::chrono::microseconds share_for = std::chrono::microseconds(0));
     ReadScope(const ReadScope&) = delete;
     ReadScope& operator=(const ReadScope&) = delete;
     ~ReadScope();
 
    private:
+    ConnectionPool* pool_;
+    std::chrono::microseconds share_for_;
+    std::optional<uint64_t> commits_;  // LocalCommits() before the transaction began
+    std::chrono::steady_clock::time_point began_;
     std::optional<Handle> held_;
   };
+  // Ends the read transaction a sharing ReadScope left on this thread, if any.
+  static void EndSharedRead();
+
   SqlDialect dialect() const { return dialect_; }
   const std::string& engine() const { return engine_; }
   // " FOR UPDATE" on PostgreSQL (row locks), "" on SQLite (the write

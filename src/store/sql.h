@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -68,6 +69,12 @@ class SqlConnection {
   // would only add round trips (PostgreSQL).
   virtual Status BeginRead() { return {}; }
   virtual void EndRead() {}
+  // How many transactions this process has committed to the database so
+  // far, counted once each is visible to new readers; nullopt where not
+  // counted. A read transaction begun when the count was N has seen all of
+  // this process's writes while the count is still N: the condition for
+  // sharing it (ConnectionPool::ReadScope).
+  virtual std::optional<uint64_t> LocalCommits() const { return std::nullopt; }
   virtual Status Commit() = 0;
   virtual void Rollback() = 0;
   // False when the connection is broken and must be discarded.

@@ -5,9 +5,11 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <future>
 #include <thread>
+#include <vector>
 
 #include "http_client.h"
 
@@ -54,6 +56,42 @@ TEST(HttpServerThreads, AWaitingWriteDoesNotHoldTheIoThread) {
   EXPECT_EQ(post_status, 201);
   server.Shutdown();
   server.Wait();
+}
+
+// ServerOptions::after_turn runs on the I/O thread after the handlers of a
+// turn of its event loop: between two requests of one connection (the next
+// is read only after the response's write completes, which is queued behind
+// it) and when the thread ends.
+TEST(HttpServerThreads, AfterTurnRunsOnTheIoThreadBetweenRequestsAndAtTheEnd) {
+  std::atomic<int> turns{0};
+  std::vector<int> seen;  // turns ended before each request's handler
+  std::thread::id io_thread, turn_thread;
+  ServerOptions o;
+  o.threads = 1;
+  o.after_turn = [&] {
+    turn_thread = std::this_thread::get_id();
+    ++turns;
+  };
+  HttpServer server(
+      o,
+      [&](HttpRequest&) {
+        io_thread = std::this_thread::get_id();
+        seen.push_back(turns.load());
+        HttpResponse r;
+        r.status = 200;
+        return r;
+      },
+      Logger(LogLevel::kError, LogFormat::kText));
+  auto port = server.Listen();
+  ASSERT_TRUE(port.has_value()) << port.error().ToString();
+  server.Start();
+  testing::HttpClient c(*port);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(c.Get("/read").status, 200);
+  server.Shutdown();
+  server.Wait();
+  EXPECT_EQ(seen, (std::vector<int>{0, 1, 2}));
+  EXPECT_EQ(turns.load(), 4) << "three turns with a request, and the thread's end";
+  EXPECT_EQ(turn_thread, io_thread);
 }
 
 }  // namespace

@@ -5,6 +5,10 @@
 #include "store/sql.h"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <chrono>
+#include <thread>
 
 #include "store/pool.h"
 #include "testing/postgres.h"
@@ -116,6 +120,76 @@ TEST_P(SqlConnectionTest, ATransactionThatSentNothingCommitsAndDeferOutsideOneRu
   auto other = pool_->Acquire();  // another connection sees it: it was committed
   ASSERT_TRUE(other);
   EXPECT_EQ(Count(**other), 1);
+}
+
+// A read transaction shared between scopes (ReadScope's share_for, as an
+// HTTP I/O thread shares one between the GETs of a turn of its event loop):
+// on SQLite the next scope on the thread keeps the snapshot while it is
+// young and this process has committed nothing since; it sees this
+// process's commits at once, and another process's once EndSharedRead ends
+// it. PostgreSQL counts no commits and never shares.
+TEST_P(SqlConnectionTest, ASharedReadKeepsItsSnapshotUntilThisProcessCommits) {
+  const bool shares = GetParam() == "sqlite";
+  const std::chrono::microseconds kLong = std::chrono::seconds(60);
+  auto count = [&] {
+    auto c = pool_->Acquire();
+    return c ? Count(**c) : -1;
+  };
+  // A writer this process does not count: a raw SQLite handle, or on
+  // PostgreSQL another pool.
+  auto insert_elsewhere = [&](int64_t id) {
+    if (shares) {
+      sqlite3* db = nullptr;
+      ASSERT_EQ(sqlite3_open(db_.url().c_str(), &db), SQLITE_OK);
+      std::string sql = "INSERT INTO t (id, v) VALUES (" + std::to_string(id) + ", 'elsewhere')";
+      EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+      sqlite3_close(db);
+    } else {
+      auto other = OpenPool(db_.url());
+      ASSERT_TRUE(other);
+      auto c = (*other)->Acquire();
+      ASSERT_TRUE(c && (*c)->Exec("INSERT INTO t (id, v) VALUES (?, 'elsewhere')", {id}));
+    }
+  };
+  {
+    ConnectionPool::ReadScope s(*pool_, kLong);
+    EXPECT_EQ(count(), 0);
+  }
+  insert_elsewhere(1);
+  {
+    ConnectionPool::ReadScope s(*pool_, kLong);
+    EXPECT_EQ(count(), shares ? 0 : 1) << "the first scope's snapshot";
+  }
+  {
+    auto c = pool_->Acquire();  // not the kept connection: it is not lent outside a scope
+    ASSERT_TRUE(c && (*c)->Exec("INSERT INTO t (id, v) VALUES (2, 'here')"));
+  }
+  {
+    ConnectionPool::ReadScope s(*pool_, kLong);
+    EXPECT_EQ(count(), 2) << "this process committed: a new snapshot";
+  }
+  insert_elsewhere(3);
+  ConnectionPool::EndSharedRead();
+  {
+    ConnectionPool::ReadScope s(*pool_, kLong);
+    EXPECT_EQ(count(), 3) << "after EndSharedRead";
+  }
+  insert_elsewhere(4);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  {
+    ConnectionPool::ReadScope s(*pool_, std::chrono::milliseconds(1));
+    EXPECT_EQ(count(), 4) << "too old to share";
+  }
+  {
+    ConnectionPool::ReadScope s(*pool_);  // no sharing: ends its own transaction
+    EXPECT_EQ(count(), 4);
+  }
+  insert_elsewhere(5);
+  {
+    ConnectionPool::ReadScope s(*pool_, kLong);
+    EXPECT_EQ(count(), 5) << "the scope before kept nothing";
+  }
+  ConnectionPool::EndSharedRead();  // before the pool goes
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, SqlConnectionTest, ::testing::Values("sqlite", "postgres"),

@@ -9,18 +9,30 @@
 namespace aiprod {
 namespace {
 
-// The in-process writer lock of a database file (SqliteConnection::writer_).
-std::timed_mutex& WriterLockFor(const std::string& path) {
+// What this process's connections to one database file share.
+SqliteConnection::FileState& FileStateFor(const std::string& path) {
   static std::mutex mu;
-  static std::map<std::string, std::unique_ptr<std::timed_mutex>>
-      locks;  // never shrinks: one per file
+  static std::map<std::string, std::unique_ptr<SqliteConnection::FileState>>
+      files;  // never shrinks: one per file
   std::error_code ec;
   std::string key = std::filesystem::weakly_canonical(path, ec).string();
   if (ec) key = path;
   std::lock_guard lock(mu);
-  auto& m = locks[key];
-  if (!m) m = std::make_unique<std::timed_mutex>();
-  return *m;
+  auto& f = files[key];
+  if (!f) f = std::make_unique<SqliteConnection::FileState>();
+  return *f;
+}
+
+// SQLite calls this after each commit, once it is visible to new readers
+// (so LocalCommits() never runs ahead of what a reader can see). A WAL hook
+// replaces SQLite's auto-checkpoint hook, so this does what that one did:
+// a passive checkpoint once the WAL holds 1000 pages.
+int OnWalCommit(void* file, sqlite3* db, const char* name, int wal_pages) {
+  static_cast<SqliteConnection::FileState*>(file)->commits.fetch_add(1, std::memory_order_release);
+  if (wal_pages >= 1000) {
+    sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  }
+  return SQLITE_OK;
 }
 
 // SQLite counts every allocation under one process-wide mutex unless told
@@ -45,9 +57,10 @@ Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(const std::stri
     sqlite3_close(db);
     return Fail(ErrorCode::kUnavailable, "cannot open database " + path + ": " + msg);
   }
-  std::unique_ptr<SqliteConnection> conn(
-      new SqliteConnection(db, &WriterLockFor(path), busy_timeout_ms));
+  FileState& file = FileStateFor(path);
+  std::unique_ptr<SqliteConnection> conn(new SqliteConnection(db, &file, busy_timeout_ms));
   sqlite3_busy_timeout(db, busy_timeout_ms);
+  sqlite3_wal_hook(db, OnWalCommit, &file);
   // WAL lets readers run beside the one writer; FULL sync makes each commit
   // durable before it returns; foreign keys keep events tied to their job.
   auto st =
@@ -180,7 +193,7 @@ Status SqliteConnection::Step(std::string_view sql) {
 
 Status SqliteConnection::BeginWrite() {
   EndRead();
-  std::unique_lock lock(*writer_, std::defer_lock);
+  std::unique_lock lock(file_->writer, std::defer_lock);
   if (!lock.try_lock_for(std::chrono::milliseconds(busy_timeout_ms_))) {
     return Fail(ErrorCode::kUnavailable, "the database is busy: another writer in this process");
   }
