@@ -60,6 +60,8 @@ std::vector<Field> Fields() {
       i(
           "render.memory_budget_mb", [](Config& c) { return &c.render.memory_budget_mb; }, 64,
           1 << 20),
+      i(
+          "render.heap_retain_mb", [](Config& c) { return &c.render.heap_retain_mb; }, 0, 1 << 20),
       d(
           "render.loudness_lufs", [](Config& c) { return &c.render.loudness_lufs; }, -40, -5),
       d(

@@ -21,6 +21,9 @@ struct RenderConfig {
   // Peak memory a render plans for: segments are encoded in parallel only
   // when that many x264 encoders fit (about 160 MB each at 1080p).
   int memory_budget_mb = 300;
+  // Freed heap a rendering process keeps for its next encoder instead of
+  // handing it back to the system (render/heap_policy.h); 0: glibc's defaults.
+  int heap_retain_mb = 256;
   double loudness_lufs = -16.0;
   double true_peak_dbtp = -1.0;
   int audio_bitrate_kbps = 128;

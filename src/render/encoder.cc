@@ -37,10 +37,13 @@ Result<av::CodecContextPtr> OpenX264(const EncoderOptions& o) {
   AIPROD_TRY(SetOpt(c->priv_data, "crf", std::to_string(o.crf)));
   AIPROD_TRY(SetOpt(c->priv_data, "profile", "high"));
   // ultrafast turns the 8x8 transform off, which drops to Baseline; keep High.
-  // Lookahead in the calling thread (sync-lookahead=0) gives the same bits
-  // with a few frames fewer in memory (about 30 MB at 1080p); the calling
-  // thread only waits for drawn frames otherwise.
-  AIPROD_TRY(SetOpt(c->priv_data, "x264-params", "8x8dct=1:sync-lookahead=0"));
+  // Sliced threads: x264's threads share each frame instead of each taking a
+  // frame, so an encoder holds about as much with two threads as with one
+  // (1080p veryfast: 159 MB against 180 MB with frame threads and the
+  // lookahead in the calling thread), a segment's end does not wait for the
+  // frame threads to drain, and the bits depend on the thread count only (as
+  // before; it is in the segment key). docs/BENCHMARKS.md, "Renderer".
+  AIPROD_TRY(SetOpt(c->priv_data, "x264-params", "8x8dct=1:sliced-threads=1"));
   int err = avcodec_open2(c, codec, nullptr);
   if (err < 0) return av::AvFail("opening libx264", err);
   return ctx;

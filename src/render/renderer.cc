@@ -17,6 +17,7 @@ extern "C" {
 #include "render/audio_mix.h"
 #include "render/captions.h"
 #include "render/geometry.h"
+#include "render/heap_policy.h"
 #include "render/poster.h"
 #include "render/scene_cache.h"
 #include "render/segment_join.h"
@@ -180,6 +181,7 @@ Result<RenderResult> RenderVideo(const Manifest& m, const RenderSettings& settin
   if (av_log_get_level() == AV_LOG_INFO) av_log_set_level(AV_LOG_WARNING);
   AIPROD_TRY(ValidateSettings(settings));
   AIPROD_TRY(CheckCanvas(m.canvas));
+  RetainFreedHeap(settings.heap_retain_mb);
   if (out_path.empty()) return Invalid("out_path", "is empty");
   AssetResolver assets(settings.asset_dir);
   AIPROD_ASSIGN(Planned p, Plan(m, settings, assets));

@@ -32,7 +32,7 @@
 
 namespace aiprod {
 
-inline constexpr std::string_view kRendererVersion = "aiprod-render/2";
+inline constexpr std::string_view kRendererVersion = "aiprod-render/3";
 
 // What every segment of a render shares.
 std::string RenderDigest(const Manifest& m, const EncoderOptions& eo, const CanvasMapping& map);

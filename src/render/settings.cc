@@ -50,6 +50,7 @@ Result<RenderSettings> SettingsForAspect(std::string_view aspect, const RenderCo
   s.x264_preset = config.x264_preset;
   s.threads = config.threads;
   s.memory_budget_mb = config.memory_budget_mb;
+  s.heap_retain_mb = config.heap_retain_mb;
   s.loudness_lufs = config.loudness_lufs;
   s.true_peak_dbtp = config.true_peak_dbtp;
   s.audio_bitrate_kbps = config.audio_bitrate_kbps;
@@ -81,6 +82,7 @@ Status ValidateSettings(const RenderSettings& s) {
   AIPROD_TRY(CheckRange("voice_pitch", s.voice_pitch, 0, 100));
   AIPROD_TRY(CheckRange("segment_jobs", s.segment_jobs, 0, 64));
   AIPROD_TRY(CheckRange("memory_budget_mb", s.memory_budget_mb, 64, 1 << 20));
+  AIPROD_TRY(CheckRange("heap_retain_mb", s.heap_retain_mb, 0, 1 << 20));
   AIPROD_TRY(CheckRange("cache_max_mb", static_cast<double>(s.cache_max_mb), 0, 1 << 30));
   if (s.poster_format != "" && s.poster_format != "png" && s.poster_format != "jpeg") {
     return Invalid("settings.poster_format", "must be png, jpeg or empty");
@@ -91,11 +93,12 @@ Status ValidateSettings(const RenderSettings& s) {
 namespace {
 
 // Resident memory of one x264 encoder in MB, measured at 1080p veryfast
-// (about 160 MB with 1 thread, 217 MB with 2), scaled by the frame size.
-double EncoderMb(const RenderSettings& s, int encoder_threads) {
+// (about 160 MB; with sliced threads, the same with 1 or 2 threads), scaled
+// by the frame size.
+double EncoderMb(const RenderSettings& s) {
   const double frame_mb = s.width * static_cast<double>(s.height) * 1.5 / (1 << 20);
   // Plus what a segment job holds besides x264: scene bases and the ring.
-  return frame_mb * (40 + 15 * encoder_threads) + frame_mb * 6;
+  return frame_mb * 55 + frame_mb * 6;
 }
 
 constexpr double kProcessBaseMb = 60;  // libraries, fonts, the soundtrack
@@ -111,8 +114,7 @@ ThreadPlan PlanThreads(const RenderSettings& s) {
   } else {
     p.jobs = 1;
     for (int j = p.threads; j > 1; --j) {
-      const int t = std::max(1, p.threads / j);
-      if (kProcessBaseMb + j * EncoderMb(s, t) <= s.memory_budget_mb) {
+      if (kProcessBaseMb + j * EncoderMb(s) <= s.memory_budget_mb) {
         p.jobs = j;
         break;
       }

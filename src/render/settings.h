@@ -44,6 +44,7 @@ struct RenderSettings {
   // x264 thread count).
   int segment_jobs = 0;
   int memory_budget_mb = 300;  // for choosing segment_jobs automatically
+  int heap_retain_mb = 256;    // RetainFreedHeap (render/heap_policy.h); not in any key
   // Poster image next to the video: "png", "jpeg", or "" for none.
   std::string poster_format = "png";
   // WebVTT captions next to the video when the manifest has narration.
