@@ -11,7 +11,9 @@ namespace aiprod {
 // encoder reuse it: blocks below 32 MB come from the heap, and the heap is
 // trimmed only above `retain_mb` of free memory at its top.
 // Process-wide and applied once (the first call's value); 0 keeps glibc's
-// defaults. A no-op elsewhere than glibc.
+// defaults. A no-op elsewhere than glibc. RenderVideo calls it when it
+// encodes one segment at a time: parallel encoders on their own threads
+// (glibc arenas) would each keep their freed memory, past the budget.
 void RetainFreedHeap(int retain_mb);
 
 }  // namespace aiprod

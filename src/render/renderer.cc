@@ -181,7 +181,6 @@ Result<RenderResult> RenderVideo(const Manifest& m, const RenderSettings& settin
   if (av_log_get_level() == AV_LOG_INFO) av_log_set_level(AV_LOG_WARNING);
   AIPROD_TRY(ValidateSettings(settings));
   AIPROD_TRY(CheckCanvas(m.canvas));
-  RetainFreedHeap(settings.heap_retain_mb);
   if (out_path.empty()) return Invalid("out_path", "is empty");
   AssetResolver assets(settings.asset_dir);
   AIPROD_ASSIGN(Planned p, Plan(m, settings, assets));
@@ -189,6 +188,9 @@ Result<RenderResult> RenderVideo(const Manifest& m, const RenderSettings& settin
   if (cancelled()) return Fail(ErrorCode::kCancelled, "render cancelled");
 
   const ThreadPlan threads = PlanThreads(settings);
+  // One encoder at a time reuses the last one's freed memory; encoders in
+  // parallel would each keep their own beyond the memory budget.
+  if (threads.jobs == 1) RetainFreedHeap(settings.heap_retain_mb);
   const EncoderOptions eo{settings.width,
                           settings.height,
                           p.fps,
