@@ -61,12 +61,30 @@ Status MakeDirs(const std::string& dir) {
   return {};
 }
 
-void RemoveStaleTemporaries(const std::string& dir) {
+namespace {
+// Removes the entries of `dir` whose names `is_temporary` accepts.
+template <class Pred>
+void RemoveTemporaries(const fs::path& dir, Pred is_temporary) {
   std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    std::string name = entry.path().filename().string();
-    if (name.starts_with(".") && name.find(".tmp-") != std::string::npos) fs::remove(entry, ec);
+  for (const auto& entry : fs::directory_iterator(dir.empty() ? fs::path(".") : dir, ec)) {
+    if (is_temporary(entry.path().filename().string())) fs::remove(entry, ec);
   }
+}
+}  // namespace
+
+// TempPathFor's names are ".<name>.tmp-<hex>".
+void RemoveStaleTemporaries(const std::string& dir) {
+  RemoveTemporaries(dir, [](const std::string& name) {
+    return name.starts_with(".") && name.find(".tmp-") != std::string::npos;
+  });
+}
+
+void RemoveStaleTemporariesOf(const std::string& path) {
+  fs::path p(path);
+  const std::string prefix = "." + p.filename().string() + ".tmp-";
+  RemoveTemporaries(p.parent_path(), [&](const std::string& name) {
+    return name.starts_with(prefix) && name.find('.', prefix.size()) == std::string::npos;
+  });
 }
 
 Status CommitFile(const std::string& from, const std::string& to) {

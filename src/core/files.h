@@ -27,5 +27,8 @@ Status MakeDirs(const std::string& dir);
 // Deletes temporaries (TempPathFor names) left in `dir` by a process that died
 // mid-write. Only call it where no live writer can exist (the job's lease holder).
 void RemoveStaleTemporaries(const std::string& dir);
+// The same for the temporaries of one file (TempPathFor(path) names), for
+// directories that other writers share.
+void RemoveStaleTemporariesOf(const std::string& path);
 
 }  // namespace aiprod

@@ -23,6 +23,24 @@ TEST(Files, AtomicWriteCreatesDirectoriesAndLeavesNoTemporaries) {
   EXPECT_EQ(entries, 1);
 }
 
+// A worker killed mid-write leaves a temporary; the next writer of that file
+// removes it, and leaves other files' temporaries alone.
+TEST(Files, StaleTemporariesOfOneFileAreRemoved) {
+  testing::TempDir dir;
+  const std::string qa = dir.File("out/qa.json");
+  ASSERT_TRUE(WriteFileAtomic(qa, "{}"));
+  const std::string stale = TempPathFor(qa), other = TempPathFor(dir.File("out/qa.json.bak"));
+  ASSERT_TRUE(WriteFileAtomic(stale, "half"));
+  ASSERT_TRUE(WriteFileAtomic(other, "someone else's"));
+  RemoveStaleTemporariesOf(qa);
+  EXPECT_FALSE(std::filesystem::exists(stale));
+  EXPECT_TRUE(std::filesystem::exists(other));
+  EXPECT_TRUE(std::filesystem::exists(qa));
+  RemoveStaleTemporaries(dir.File("out"));
+  EXPECT_FALSE(std::filesystem::exists(other));
+  EXPECT_TRUE(std::filesystem::exists(qa));
+}
+
 TEST(Files, ReadFileErrors) {
   testing::TempDir dir;
   EXPECT_EQ(ReadFile(dir.File("missing")).error().code, ErrorCode::kNotFound);

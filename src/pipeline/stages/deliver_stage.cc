@@ -15,7 +15,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// The stage holds the job's lease, so a temporary of one of its files can
+// only be left by a worker that died delivering this job: remove it.
 Status CopyAtomic(const std::string& from, const std::string& to) {
+  RemoveStaleTemporariesOf(to);
   std::string tmp = TempPathFor(to);
   std::error_code ec;
   fs::copy_file(from, tmp, fs::copy_options::overwrite_existing, ec);
@@ -70,11 +73,11 @@ class DeliverStage final : public Stage {
     if (!manifest_stored) return StageOutcome::FromError(manifest_stored.error());
     auto qa_stored = (*store)->PutBytes(qa, "json");
     if (!qa_stored) return StageOutcome::FromError(qa_stored.error());
-    if (auto st = WriteFileAtomic(out_dir + "/manifest.json", manifest); !st) {
-      return StageOutcome::FromError(st.error());
-    }
-    if (auto st = WriteFileAtomic(out_dir + "/qa.json", qa); !st) {
-      return StageOutcome::FromError(st.error());
+    for (const auto& [name, text] : {std::pair{"manifest.json", &manifest}, {"qa.json", &qa}}) {
+      RemoveStaleTemporariesOf(out_dir + "/" + name);
+      if (auto st = WriteFileAtomic(out_dir + "/" + name, *text); !st) {
+        return StageOutcome::FromError(st.error());
+      }
     }
     ctx.progress(1);
     return StageOutcome::Done(
