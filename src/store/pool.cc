@@ -55,7 +55,7 @@ Result<ConnectionPool::Handle> ConnectionPool::Acquire() {
 }
 
 ConnectionPool::ReadScope::ReadScope(ConnectionPool& pool, std::chrono::microseconds share_for)
-    : pool_(&pool), share_for_(share_for) {
+    : pool_(&pool) {
   if (t_lent.pool != nullptr) return;  // nested: the outer scope lends
   auto now = std::chrono::steady_clock::now();
   if (t_kept.held && t_kept.pool == &pool && share_for > share_for.zero() &&

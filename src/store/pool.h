@@ -70,7 +70,6 @@ class ConnectionPool {
 
    private:
     ConnectionPool* pool_;
-    std::chrono::microseconds share_for_;
     std::optional<uint64_t> commits_;  // LocalCommits() before the transaction began
     std::chrono::steady_clock::time_point began_;
     std::optional<Handle> held_;
