@@ -5,12 +5,13 @@
 //   queue_bench prefill --url URL --jobs N [--threads T]   migrate + N jobs (untimed)
 //   queue_bench enqueue --url URL --jobs N                  N CreateJob, one client
 //   queue_bench process --url URL --jobs N --procs P [--concurrency C] [--prefetch K]
-//                                                           drain N pre-inserted jobs
+//                       [--brand-fairness W]                drain N pre-inserted jobs
 //   queue_bench latency --url URL --jobs N [--rate R] [--concurrency C]
 //                                                           one idle worker, R jobs/s
 // --concurrency: threads per worker process sharing one Store, like
 // `aiprod worker --concurrency C` (their claims and completions that meet
-// share transactions).
+// share transactions). --brand-fairness: `queue.brand_fairness` (0 = the
+// claims count no running jobs per brand).
 // Common: --pgdata DIR (the cluster's data directory: adds the server's CPU
 // time to the result), --label TEXT. Each measurement prints one JSON line.
 //
@@ -56,6 +57,7 @@ struct Options {
   double rate = 200;
   int poll_ms = 500;  // QueueConfig::poll_ms: the fallback when no NOTIFY arrives
   int prefetch = 0;   // QueueConfig::prefetch: jobs a process leases ahead
+  double brand_fairness = ClaimRequest{}.brand_weight;  // QueueConfig::brand_fairness
 };
 
 [[noreturn]] void Die(const std::string& what) {
@@ -147,11 +149,12 @@ std::string Owner() {
 
 // The no-op stage: the claim, then one durable transition to a terminal state
 // that releases the lease (fenced by it). Returns false when nothing was runnable.
-bool ClaimAndComplete(Store& store, const std::string& owner, int prefetch, std::string* job_id,
+bool ClaimAndComplete(Store& store, const std::string& owner, const Options& o, std::string* job_id,
                       int64_t* claimed_us) {
   ClaimRequest req;
   req.owner = owner;
-  req.prefetch = prefetch;
+  req.prefetch = o.prefetch;
+  req.brand_weight = o.brand_fairness;
   req.now_ms = SystemClock().NowMs();
   auto lease = store.Claim(req);
   if (!lease) Die("claim: " + lease.error().ToString());
@@ -245,7 +248,7 @@ int Process(const Options& o) {
       std::vector<std::thread> threads;
       for (int t = 0; t < o.concurrency; ++t) {
         threads.emplace_back([&] {
-          while (ClaimAndComplete(*store, owner, o.prefetch, nullptr, nullptr)) ++count;
+          while (ClaimAndComplete(*store, owner, o, nullptr, nullptr)) ++count;
         });
       }
       for (auto& t : threads) t.join();
@@ -336,7 +339,7 @@ int Latency(const Options& o) {
         while (!finished()) {
           std::string id;
           int64_t at = 0;
-          if (ClaimAndComplete(*store, owner, o.prefetch, &id, &at)) {
+          if (ClaimAndComplete(*store, owner, o, &id, &at)) {
             std::lock_guard lock(mu);
             picked.emplace_back(id, at);
             last = at;
@@ -437,6 +440,8 @@ Options Parse(int argc, char** argv) {
       o.rate = std::stod(v);
     } else if (a == "--prefetch") {
       o.prefetch = std::stoi(v);
+    } else if (a == "--brand-fairness") {
+      o.brand_fairness = std::stod(v);
     } else if (a == "--poll-ms") {
       o.poll_ms = std::stoi(v);
     } else if (a == "--pgdata") {

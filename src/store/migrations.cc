@@ -316,15 +316,45 @@ CREATE TABLE webhook_attempts (
 );
 )sql";
 
+// Version 4: running jobs per brand counted by each store (store/brand_load.h)
+// instead of through an index on jobs' lease columns, so that a claim can
+// update its job in place. PostgreSQL also leaves room in jobs' pages for
+// those in-place updates (pages written from now on).
+constexpr std::string_view kSqliteV4 = R"sql(
+CREATE TABLE brand_load (
+  store_id TEXT NOT NULL,
+  brand_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  n INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  PRIMARY KEY (store_id, brand_id, kind)
+) WITHOUT ROWID;
+DROP INDEX idx_jobs_leased;
+)sql";
+constexpr std::string_view kPostgresV4 = R"sql(
+CREATE TABLE brand_load (
+  store_id TEXT NOT NULL,
+  brand_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  n BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  PRIMARY KEY (store_id, brand_id, kind)
+);
+DROP INDEX idx_jobs_leased;
+ALTER TABLE jobs SET (fillfactor = 50);
+)sql";
+
 const std::vector<Migration> kSqlite = {
     {1, "jobs, events, checkpoints", kSqliteV1},
     {2, "api keys, audit log, idempotency keys, brands", kSqliteV2},
     {3, "webhook deliveries and attempts", kSqliteV3},
+    {4, "running jobs per brand apart from jobs", kSqliteV4},
 };
 const std::vector<Migration> kPostgres = {
     {1, "jobs, events, checkpoints", kPostgresV1},
     {2, "api keys, audit log, idempotency keys, brands", kPostgresV2},
     {3, "webhook deliveries and attempts", kPostgresV3},
+    {4, "running jobs per brand apart from jobs", kPostgresV4},
 };
 
 }  // namespace

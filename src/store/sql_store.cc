@@ -304,10 +304,7 @@ Status SqlStore::ClaimJobs(std::span<ClaimItem* const> batch) {
        params},
       {base + " ORDER BY run_after, id" + tail(kClaimCandidates), params}};
   if (policy.brand_weight > 0) {
-    reads.push_back(
-        {"SELECT brand_id, COUNT(*) AS n FROM jobs WHERE lease_owner IS NOT NULL AND "
-         "lease_expires_at > ? GROUP BY brand_id",
-         {now_ms}});
+    reads.push_back(BrandLoad::Read(now_ms));
   }
   AIPROD_ASSIGN(auto found, c->QueryAll(reads));
   SqlRows& rows = found[0];
@@ -321,7 +318,9 @@ Status SqlStore::ClaimJobs(std::span<ClaimItem* const> batch) {
   std::map<std::string, int64_t> running;  // node-based: Candidate points into it
   if (found.size() > 2) {
     const SqlRows& busy = found[2];
-    for (size_t i = 0; i < busy.size(); ++i) running[busy.Text(i, "brand_id")] = busy.Int(i, "n");
+    for (size_t i = 0; i < busy.size(); ++i) {
+      running[busy.Text(i, "brand_id")] += std::max<int64_t>(0, busy.Int(i, "n"));
+    }
   }
   std::vector<Candidate> candidates;
   candidates.reserve(rows.size());
@@ -339,7 +338,7 @@ Status SqlStore::ClaimJobs(std::span<ClaimItem* const> batch) {
   // Jobs leased ahead have no claimer (item null) and the policy's owner.
   struct Pick {
     ClaimItem* item;
-    std::string job_id, previous_owner;
+    std::string job_id, previous_owner, brand_id;
   };
   auto owner = [&](const Pick& p) -> const std::string& {
     return p.item ? p.item->request->owner : policy.owner;
@@ -352,7 +351,7 @@ Status SqlStore::ClaimJobs(std::span<ClaimItem* const> batch) {
     c.taken = true;
     ++*c.running;  // the next pick in this batch sees it running
     picks.push_back({n < batch.size() ? batch[n] : nullptr, rows.Text(c.row, "id"),
-                     rows.Text(c.row, "lease_owner")});
+                     rows.Text(c.row, "lease_owner"), rows.Text(c.row, "brand_id")});
   }
   const int64_t expires_ms = now_ms + policy.ttl_ms;  // one lease length per batch
   std::string owner_case = "CASE id";
@@ -380,6 +379,7 @@ Status SqlStore::ClaimJobs(std::span<ClaimItem* const> batch) {
   }
   std::vector<EventRow> events;
   std::vector<Lease> leased_ahead;
+  std::vector<BrandLoad::Held> held;
   for (Pick& p : picks) {
     Lease lease;
     lease.job_id = p.job_id;
@@ -388,6 +388,7 @@ Status SqlStore::ClaimJobs(std::span<ClaimItem* const> batch) {
     auto epoch = epochs.find(lease.job_id);
     if (epoch == epochs.end()) return Fail(ErrorCode::kInternal, "claimed job vanished");
     lease.epoch = epoch->second;
+    held.push_back({lease.job_id, lease.epoch, std::move(p.brand_id)});
     Json data = {{"owner", lease.owner}, {"epoch", lease.epoch}};
     if (!p.previous_owner.empty()) data["expired_owner"] = p.previous_owner;
     events.push_back({std::move(p.job_id),
@@ -400,7 +401,10 @@ Status SqlStore::ClaimJobs(std::span<ClaimItem* const> batch) {
     }
   }
   AIPROD_TRY(InsertEvents(*c, events));
+  AIPROD_TRY(load_.NoteTaken(*c, held, expires_ms));
+  AIPROD_TRY(load_.Prune(*c, now_ms));
   AIPROD_TRY(tx.Commit());  // on failure the callers get the error, not the leases
+  load_.Hold(held);
   std::lock_guard lock(prefetched_mu_);
   for (Lease& l : leased_ahead) prefetched_.push_back(std::move(l));
   return {};
@@ -446,25 +450,42 @@ Status SqlStore::CheckManifestRevision(SqlConnection& c, const std::string& job_
 
 Status SqlStore::Renew(Lease& lease, int64_t now_ms, int64_t ttl_ms) {
   AIPROD_ASSIGN(auto c, pool_->Acquire());
-  AIPROD_ASSIGN(auto rows,
-                c->Query("UPDATE jobs SET lease_expires_at = ? WHERE id = ? AND lease_owner = ? "
-                         "AND lease_epoch = ? RETURNING cancel_requested",
-                         {now_ms + ttl_ms, lease.job_id, lease.owner, lease.epoch}));
-  if (rows.empty())
-    return Fail(ErrorCode::kLeaseLost, "lease on job " + lease.job_id + " was lost");
-  lease.expires_ms = now_ms + ttl_ms;
-  lease.cancel_requested = rows.Int(0, "cancel_requested") != 0;
-  return {};
+  {
+    AIPROD_ASSIGN(auto tx, SqlTransaction::Begin(*c));
+    AIPROD_ASSIGN(auto rows,
+                  c->Query("UPDATE jobs SET lease_expires_at = ? WHERE id = ? AND lease_owner = ? "
+                           "AND lease_epoch = ? RETURNING cancel_requested",
+                           {now_ms + ttl_ms, lease.job_id, lease.owner, lease.epoch}));
+    if (!rows.empty()) {
+      AIPROD_TRY(load_.NoteRenewed(*c, lease.job_id, lease.epoch, now_ms + ttl_ms));
+      AIPROD_TRY(tx.Commit());
+      lease.expires_ms = now_ms + ttl_ms;
+      lease.cancel_requested = rows.Int(0, "cancel_requested") != 0;
+      return {};
+    }
+  }
+  (void)load_.GiveUp(*c, lease.job_id, lease.epoch);  // best effort: the loss is the news
+  return Fail(ErrorCode::kLeaseLost, "lease on job " + lease.job_id + " was lost");
 }
 
 Status SqlStore::Release(const Lease& lease, int64_t now_ms) {
   AIPROD_ASSIGN(auto c, pool_->Acquire());
-  AIPROD_ASSIGN(int64_t n,
-                c->Exec("UPDATE jobs SET lease_owner = NULL, lease_expires_at = NULL, "
-                        "updated_at = ? WHERE id = ? AND lease_owner = ? AND lease_epoch = ?",
-                        {now_ms, lease.job_id, lease.owner, lease.epoch}));
-  if (n > 0) AIPROD_TRY(NotifyRunnable(*c));
-  return {};
+  const std::pair<std::string, int64_t> ended[] = {{lease.job_id, lease.epoch}};
+  {
+    AIPROD_ASSIGN(auto tx, SqlTransaction::Begin(*c));
+    AIPROD_ASSIGN(int64_t n,
+                  c->Exec("UPDATE jobs SET lease_owner = NULL, lease_expires_at = NULL, "
+                          "updated_at = ? WHERE id = ? AND lease_owner = ? AND lease_epoch = ?",
+                          {now_ms, lease.job_id, lease.owner, lease.epoch}));
+    if (n > 0) {
+      AIPROD_TRY(load_.NoteEnded(*c, ended));
+      AIPROD_TRY(NotifyRunnable(*c));
+      AIPROD_TRY(tx.Commit());
+      load_.Forget(ended);
+      return {};
+    }
+  }
+  return load_.GiveUp(*c, lease.job_id, lease.epoch);  // it was lost already
 }
 
 Status SqlStore::BreakLease(const std::string& job_id, int64_t epoch, int64_t now_ms) {
@@ -530,15 +551,27 @@ Status SqlStore::ApplyAll(std::span<Application* const> batch) {
   }
   AIPROD_TRY(send());
   std::vector<EventRow> events;
+  std::vector<std::pair<std::string, int64_t>> ended, lost;
   for (Application* a : ordered) {
-    if (!a->outcome) continue;
+    if (!a->outcome) {
+      if (a->lease && a->outcome.error().code == ErrorCode::kLeaseLost) {
+        lost.emplace_back(*a->job_id, a->lease->epoch);
+      }
+      continue;
+    }
     const JobTransition& t = *a->t;
+    if (t.release_lease && a->lease) ended.emplace_back(*a->job_id, a->lease->epoch);
     events.push_back({*a->job_id, t.event_type, std::string(StateName(t.from)),
                       std::string(StateName(t.to)), t.event_data, a->now_ms});
   }
   AIPROD_TRY(InsertEvents(*c, events));
+  AIPROD_TRY(load_.NoteEnded(*c, ended));
   if (notify) AIPROD_TRY(NotifyRunnable(*c));
-  return tx.Commit();
+  AIPROD_TRY(tx.Commit());
+  load_.Forget(ended);
+  // Best effort, like the refusal the caller gets anyway.
+  for (const auto& [job_id, epoch] : lost) (void)load_.GiveUp(*c, job_id, epoch);
+  return {};
 }
 
 Status SqlStore::Diagnose(SqlConnection& c, Application& a) {

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <span>
 
+#include "store/brand_load.h"
 #include "store/group_commit.h"
 #include "store/pool.h"
 #include "store/store.h"
@@ -87,6 +88,7 @@ class SqlStore final : public Store {
   Status FinishApply(SqlConnection& c, Application& a, bool changed, bool* notify);
 
   std::shared_ptr<ConnectionPool> pool_;
+  BrandLoad load_;  // the leases this store holds, counted per brand
   GroupCommit<Creation> creations_;
   GroupCommit<ClaimItem> claims_;
   GroupCommit<Application> applications_;

@@ -240,6 +240,68 @@ TEST_P(StoreTest, BrandsShareWorkersFairly) {
   EXPECT_EQ((*b)->job_id, other.id);
 }
 
+// Running jobs per brand are counted by each store (store/brand_load.h):
+// another store (another worker process) sees them, sees them end, and
+// stops counting a store that stopped renewing when its leases expire.
+TEST_P(StoreTest, BrandFairnessCountsTheJobsOtherStoresRun) {
+  auto other = OpenStore(db_.url());  // own connections and counts, like another process
+  ASSERT_TRUE(other);
+  Job busy1 = Create(Priority::kNormal, "busy", kT0);
+  Job quiet1 = Create(Priority::kNormal, "quiet", kT0 + 1);
+  Create(Priority::kNormal, "quiet", kT0 + 2);
+  Job busy2 = Create(Priority::kNormal, "busy", kT0 + 3);
+  ClaimRequest r{"w", kT0 + 10, 60'000, {}};
+  r.aging_ms = 0;
+  r.brand_weight = 0.5;
+  auto a = store_->Claim(r);  // nobody runs yet: the oldest
+  ASSERT_TRUE(a && *a);
+  EXPECT_EQ((*a)->job_id, busy1.id);
+  auto b = (*other)->Claim(r);  // "busy" runs in the first store
+  ASSERT_TRUE(b && *b);
+  EXPECT_EQ((*b)->job_id, quiet1.id);
+
+  JobTransition done(JobState::kQueued, JobState::kDelivered);
+  done.release_lease = true;
+  ASSERT_TRUE(store_->Apply(busy1.id, &**a, done, kT0 + 20));
+  r.now_ms = kT0 + 30;
+  auto c = (*other)->Claim(r);  // "busy" ended, "quiet" runs here: busy2 before the older quiet2
+  ASSERT_TRUE(c && *c);
+  EXPECT_EQ((*c)->job_id, busy2.id);
+}
+
+TEST_P(StoreTest, BrandFairnessStopsCountingAStoreWhoseLeasesExpired) {
+  auto other = OpenStore(db_.url());
+  ASSERT_TRUE(other);
+  Job busy1 = Create(Priority::kNormal, "busy", kT0);
+  Create(Priority::kNormal, "busy", kT0 + 1);
+  Job quiet1 = Create(Priority::kNormal, "quiet", kT0 + 2);
+  ClaimRequest r{"w", kT0 + 10, 1000, {}};
+  r.aging_ms = 0;
+  r.brand_weight = 0.5;
+  auto a = store_->Claim(r);  // leased until kT0 + 1010
+  ASSERT_TRUE(a && *a);
+  EXPECT_EQ((*a)->job_id, busy1.id);
+  ASSERT_TRUE(store_->Renew(**a, kT0 + 800, 1000));  // until kT0 + 1800: still counted
+  r.now_ms = kT0 + 1500;
+  auto b = (*other)->Claim(r);
+  ASSERT_TRUE(b && *b);
+  EXPECT_EQ((*b)->job_id, quiet1.id);
+  ASSERT_TRUE((*other)->Release(**b, kT0 + 1501));
+
+  // The first store goes silent: past its lease, busy1 is the oldest runnable
+  // job again and its brand counts nothing.
+  r.now_ms = kT0 + 1900;
+  auto c = (*other)->Claim(r);
+  ASSERT_TRUE(c && *c);
+  EXPECT_EQ((*c)->job_id, busy1.id);
+  // The first store learns it lost the lease.
+  EXPECT_EQ(store_->Renew(**a, kT0 + 1901, 1000).error().code, ErrorCode::kLeaseLost);
+  r.now_ms = kT0 + 1910;
+  auto d = store_->Claim(r);  // busy runs once (in the other store), quiet none
+  ASSERT_TRUE(d && *d);
+  EXPECT_EQ((*d)->job_id, quiet1.id);
+}
+
 TEST_P(StoreTest, PrefetchLeasesAheadAndGivesBackWhatWasNotTaken) {
   std::vector<std::string> ids;
   for (int i = 0; i < 5; ++i) ids.push_back(Create(Priority::kNormal, "b1", kT0 + i).id);

@@ -1,0 +1,113 @@
+#include "store/brand_load.h"
+
+#include "core/ids.h"
+
+namespace aiprod {
+namespace {
+
+constexpr int64_t kPruneEveryMs = 3'600'000;  // and stores gone for as long
+
+}  // namespace
+
+BrandLoad::BrandLoad() : store_id_(RandomHex(8)) {}
+
+SqlStatement BrandLoad::Read(int64_t now_ms) {
+  // One row per live store and brand; the caller adds them up (a store's
+  // count below zero, possible after its rows were pruned, counts as zero).
+  return {
+      "SELECT c.brand_id AS brand_id, c.n - COALESCE(r.n, 0) AS n FROM brand_load c LEFT "
+      "JOIN brand_load r ON r.store_id = c.store_id AND r.brand_id = c.brand_id AND r.kind = "
+      "'r' WHERE c.kind = 'c' AND c.expires_at > ?",
+      {now_ms}};
+}
+
+Status BrandLoad::Add(SqlConnection& c, char kind, const std::map<std::string, int64_t>& per_brand,
+                      int64_t expires_ms) const {
+  if (per_brand.empty()) return {};
+  std::string sql = "INSERT INTO brand_load (store_id, brand_id, kind, n, expires_at) VALUES ";
+  std::vector<SqlValue> params;
+  for (const auto& [brand, n] : per_brand) {
+    sql += params.empty() ? "(?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?)";
+    params.insert(params.end(), {store_id_, brand, std::string(1, kind), n, expires_ms});
+  }
+  sql +=
+      " ON CONFLICT (store_id, brand_id, kind) DO UPDATE SET n = brand_load.n + excluded.n, "
+      "expires_at = excluded.expires_at";
+  return c.Defer({std::move(sql), std::move(params)});
+}
+
+Status BrandLoad::NoteTaken(SqlConnection& c, std::span<const Held> leases,
+                            int64_t expires_ms) const {
+  std::map<std::string, int64_t> per_brand;
+  for (const Held& h : leases) ++per_brand[h.brand_id];
+  return Add(c, 'c', per_brand, expires_ms);
+}
+
+void BrandLoad::Hold(std::span<const Held> leases) {
+  std::lock_guard lock(mu_);
+  for (const Held& h : leases) held_[h.job_id] = h;
+}
+
+Status BrandLoad::NoteRenewed(SqlConnection& c, const std::string& job_id, int64_t epoch,
+                              int64_t expires_ms) const {
+  std::string brand;
+  {
+    std::lock_guard lock(mu_);
+    auto it = held_.find(job_id);
+    if (it == held_.end() || it->second.epoch != epoch) return {};
+    brand = it->second.brand_id;
+  }
+  return Add(c, 'c', {{brand, 0}}, expires_ms);
+}
+
+std::vector<BrandLoad::Held> BrandLoad::Find(
+    std::span<const std::pair<std::string, int64_t>> leases) const {
+  std::vector<Held> found;
+  std::lock_guard lock(mu_);
+  for (const auto& [job_id, epoch] : leases) {
+    auto it = held_.find(job_id);
+    if (it != held_.end() && it->second.epoch == epoch) found.push_back(it->second);
+  }
+  return found;
+}
+
+Status BrandLoad::NoteEnded(SqlConnection& c,
+                            std::span<const std::pair<std::string, int64_t>> leases) const {
+  std::map<std::string, int64_t> per_brand;
+  for (const Held& h : Find(leases)) ++per_brand[h.brand_id];
+  return Add(c, 'r', per_brand, 0);
+}
+
+void BrandLoad::Forget(std::span<const std::pair<std::string, int64_t>> leases) {
+  std::lock_guard lock(mu_);
+  for (const auto& [job_id, epoch] : leases) {
+    auto it = held_.find(job_id);
+    if (it != held_.end() && it->second.epoch == epoch) held_.erase(it);
+  }
+}
+
+Status BrandLoad::GiveUp(SqlConnection& c, const std::string& job_id, int64_t epoch) {
+  std::string brand;
+  {
+    std::lock_guard lock(mu_);
+    auto it = held_.find(job_id);
+    if (it == held_.end() || it->second.epoch != epoch) return {};
+    brand = std::move(it->second.brand_id);
+    held_.erase(it);
+  }
+  return Add(c, 'r', {{brand, 1}}, 0);
+}
+
+Status BrandLoad::Prune(SqlConnection& c, int64_t now_ms) {
+  {
+    std::lock_guard lock(mu_);
+    if (now_ms - pruned_ms_ < kPruneEveryMs) return {};
+    pruned_ms_ = now_ms;
+  }
+  return c.Defer(
+      {"DELETE FROM brand_load WHERE store_id <> ? AND store_id IN (SELECT store_id "
+       "FROM brand_load WHERE kind = 'c' GROUP BY store_id HAVING MAX(expires_at) < ?)",
+       {store_id_, now_ms - kPruneEveryMs}});
+}
+
+}  // namespace aiprod
