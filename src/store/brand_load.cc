@@ -49,15 +49,25 @@ void BrandLoad::Hold(std::span<const Held> leases) {
 }
 
 Status BrandLoad::NoteRenewed(SqlConnection& c, const std::string& job_id, int64_t epoch,
-                              int64_t expires_ms) const {
+                              int64_t expires_ms) {
   std::string brand;
   {
     std::lock_guard lock(mu_);
     auto it = held_.find(job_id);
     if (it == held_.end() || it->second.epoch != epoch) return {};
     brand = it->second.brand_id;
+    it->second.expires_ms = expires_ms;  // if the renewal fails, only given up later
   }
   return Add(c, 'c', {{brand, 0}}, expires_ms);
+}
+
+std::vector<std::pair<std::string, int64_t>> BrandLoad::Expired(int64_t now_ms) const {
+  std::vector<std::pair<std::string, int64_t>> expired;
+  std::lock_guard lock(mu_);
+  for (const auto& [job_id, h] : held_) {
+    if (h.expires_ms <= now_ms) expired.emplace_back(job_id, h.epoch);
+  }
+  return expired;
 }
 
 std::vector<BrandLoad::Held> BrandLoad::Find(

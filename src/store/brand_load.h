@@ -13,9 +13,11 @@
 // not expired: claims and renewals push that one lease length ahead, so a
 // store that died stops counting when its leases would have expired.
 //
-// Counts are exact for the transactions that committed, except when a
-// commit succeeds but its answer is lost (the connection broke): the leases
-// it took then count until the store is gone.
+// A lease counts until it ends, is found lost or, like any lease, expires
+// (a worker that stopped on an error without releasing it: the store's next
+// claim gives it up). The one inexactness: a commit that succeeds but whose
+// answer is lost (the connection broke) counts its claims for as long as the
+// store keeps that brand's row live.
 #pragma once
 
 #include <cstdint>
@@ -35,7 +37,8 @@ class BrandLoad {
   struct Held {
     std::string job_id;
     int64_t epoch = 0;
-    std::string brand_id;  // "" for jobs without a brand
+    std::string brand_id;    // "" for jobs without a brand
+    int64_t expires_ms = 0;  // as far as this store knows (claims, renewals)
   };
 
   BrandLoad();
@@ -51,7 +54,12 @@ class BrandLoad {
   // In a transaction that renews a held lease: keeps its brand's count live
   // until `expires_ms`. Nothing for a lease this store does not hold.
   Status NoteRenewed(SqlConnection& c, const std::string& job_id, int64_t epoch,
-                     int64_t expires_ms) const;
+                     int64_t expires_ms);
+
+  // Held leases that expired before `now_ms` without being renewed or ended
+  // (a worker that stopped on an error without releasing): to be ended by
+  // the next claim, so that they stop counting like any expired lease.
+  std::vector<std::pair<std::string, int64_t>> Expired(int64_t now_ms) const;
 
   // In the transaction that ends held leases (a completion, a release):
   // counts them as given up. Forget() them once it has committed. Leases this

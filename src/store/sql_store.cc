@@ -388,7 +388,7 @@ Status SqlStore::ClaimJobs(std::span<ClaimItem* const> batch) {
     auto epoch = epochs.find(lease.job_id);
     if (epoch == epochs.end()) return Fail(ErrorCode::kInternal, "claimed job vanished");
     lease.epoch = epoch->second;
-    held.push_back({lease.job_id, lease.epoch, std::move(p.brand_id)});
+    held.push_back({lease.job_id, lease.epoch, std::move(p.brand_id), expires_ms});
     Json data = {{"owner", lease.owner}, {"epoch", lease.epoch}};
     if (!p.previous_owner.empty()) data["expired_owner"] = p.previous_owner;
     events.push_back({std::move(p.job_id),
@@ -401,9 +401,12 @@ Status SqlStore::ClaimJobs(std::span<ClaimItem* const> batch) {
     }
   }
   AIPROD_TRY(InsertEvents(*c, events));
+  const auto expired = load_.Expired(now_ms);
+  AIPROD_TRY(load_.NoteEnded(*c, expired));
   AIPROD_TRY(load_.NoteTaken(*c, held, expires_ms));
   AIPROD_TRY(load_.Prune(*c, now_ms));
   AIPROD_TRY(tx.Commit());  // on failure the callers get the error, not the leases
+  load_.Forget(expired);
   load_.Hold(held);
   std::lock_guard lock(prefetched_mu_);
   for (Lease& l : leased_ahead) prefetched_.push_back(std::move(l));
@@ -485,7 +488,8 @@ Status SqlStore::Release(const Lease& lease, int64_t now_ms) {
       return {};
     }
   }
-  return load_.GiveUp(*c, lease.job_id, lease.epoch);  // it was lost already
+  (void)load_.GiveUp(*c, lease.job_id, lease.epoch);  // it was lost already; best effort
+  return {};
 }
 
 Status SqlStore::BreakLease(const std::string& job_id, int64_t epoch, int64_t now_ms) {

@@ -302,6 +302,33 @@ TEST_P(StoreTest, BrandFairnessStopsCountingAStoreWhoseLeasesExpired) {
   EXPECT_EQ((*d)->job_id, quiet1.id);
 }
 
+TEST_P(StoreTest, BrandFairnessForgetsALeaseItsWorkerLeftToExpire) {
+  auto other = OpenStore(db_.url());
+  ASSERT_TRUE(other);
+  Job busy1 = Create(Priority::kNormal, "busy", kT0);
+  Job quiet1 = Create(Priority::kNormal, "quiet", kT0 + 1);
+  Job busy2 = Create(Priority::kNormal, "busy", kT0 + 2);
+  Create(Priority::kNormal, "quiet", kT0 + 3);
+  ClaimRequest r{"w", kT0 + 10, 1000, {}};
+  r.aging_ms = 0;
+  r.brand_weight = 0.5;
+  auto left = store_->Claim(r);  // then neither renewed nor released (a worker's error path)
+  ASSERT_TRUE(left && *left);
+  EXPECT_EQ((*left)->job_id, busy1.id);
+  ClaimRequest only = r;
+  only.ttl_ms = 60'000;
+  only.now_ms = kT0 + 2000;
+  only.job_id = quiet1.id;
+  ASSERT_TRUE((*other)->Claim(only));  // "quiet" runs once
+  only.job_id = busy2.id;
+  only.now_ms = kT0 + 2001;
+  ASSERT_TRUE(store_->Claim(only));  // "busy" runs once again: busy1's lease expired
+  r.now_ms = kT0 + 2002;
+  auto next = (*other)->Claim(r);  // one each: the oldest, busy1
+  ASSERT_TRUE(next && *next);
+  EXPECT_EQ((*next)->job_id, busy1.id);
+}
+
 TEST_P(StoreTest, PrefetchLeasesAheadAndGivesBackWhatWasNotTaken) {
   std::vector<std::string> ids;
   for (int i = 0; i < 5; ++i) ids.push_back(Create(Priority::kNormal, "b1", kT0 + i).id);
