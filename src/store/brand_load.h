@@ -4,7 +4,7 @@
 // They used to be counted through an index on jobs' lease columns. Changing
 // an indexed column at every claim meant PostgreSQL could never update a job
 // in place (a HOT update): each claim wrote a new entry into all of jobs'
-// indexes. Without that index claims are ×1.18 faster (bench/queue/ab.sh).
+// indexes. Without it the queue drains ×1.08 faster (docs/BENCHMARKS.md).
 //
 // Each Store counts the leases it takes and gives up, per brand, in rows of
 // its own: kind 'c' (taken) and kind 'r' (given up), so that its claims and
