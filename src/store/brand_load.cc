@@ -7,6 +7,14 @@ namespace {
 
 constexpr int64_t kPruneEveryMs = 3'600'000;  // and stores gone for as long
 
+// The entry of `held` for `job_id` if it has `epoch` (a lease of the same job
+// with another epoch is another lease), else null.
+template <class Map>
+auto* HeldLease(Map& held, const std::string& job_id, int64_t epoch) {
+  auto it = held.find(job_id);
+  return it != held.end() && it->second.epoch == epoch ? &it->second : nullptr;
+}
+
 }  // namespace
 
 BrandLoad::BrandLoad() : store_id_(RandomHex(8)) {}
@@ -53,10 +61,10 @@ Status BrandLoad::NoteRenewed(SqlConnection& c, const std::string& job_id, int64
   std::string brand;
   {
     std::lock_guard lock(mu_);
-    auto it = held_.find(job_id);
-    if (it == held_.end() || it->second.epoch != epoch) return {};
-    brand = it->second.brand_id;
-    it->second.expires_ms = expires_ms;  // if the renewal fails, only given up later
+    auto* h = HeldLease(held_, job_id, epoch);
+    if (h == nullptr) return {};
+    brand = h->brand_id;
+    h->expires_ms = expires_ms;  // if the renewal fails, only given up later
   }
   return Add(c, 'c', {{brand, 0}}, expires_ms);
 }
@@ -75,8 +83,7 @@ std::vector<BrandLoad::Held> BrandLoad::Find(
   std::vector<Held> found;
   std::lock_guard lock(mu_);
   for (const auto& [job_id, epoch] : leases) {
-    auto it = held_.find(job_id);
-    if (it != held_.end() && it->second.epoch == epoch) found.push_back(it->second);
+    if (const auto* h = HeldLease(held_, job_id, epoch)) found.push_back(*h);
   }
   return found;
 }
@@ -91,8 +98,7 @@ Status BrandLoad::NoteEnded(SqlConnection& c,
 void BrandLoad::Forget(std::span<const std::pair<std::string, int64_t>> leases) {
   std::lock_guard lock(mu_);
   for (const auto& [job_id, epoch] : leases) {
-    auto it = held_.find(job_id);
-    if (it != held_.end() && it->second.epoch == epoch) held_.erase(it);
+    if (HeldLease(held_, job_id, epoch) != nullptr) held_.erase(job_id);
   }
 }
 
@@ -100,10 +106,10 @@ Status BrandLoad::GiveUp(SqlConnection& c, const std::string& job_id, int64_t ep
   std::string brand;
   {
     std::lock_guard lock(mu_);
-    auto it = held_.find(job_id);
-    if (it == held_.end() || it->second.epoch != epoch) return {};
-    brand = std::move(it->second.brand_id);
-    held_.erase(it);
+    auto* h = HeldLease(held_, job_id, epoch);
+    if (h == nullptr) return {};
+    brand = std::move(h->brand_id);
+    held_.erase(job_id);
   }
   return Add(c, 'r', {{brand, 1}}, 0);
 }

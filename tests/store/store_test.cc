@@ -55,6 +55,14 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
     return *l;
   }
 
+  // A claim scheduled by brand alone: no aging, half a level per running job.
+  static ClaimRequest FairClaim(int64_t now, int64_t ttl) {
+    ClaimRequest r{"w", now, ttl, {}};
+    r.aging_ms = 0;
+    r.brand_weight = 0.5;
+    return r;
+  }
+
   testing::EngineDatabase db_{GetParam()};
   FakeClock clock_{kT0};
   std::unique_ptr<Store> store_;
@@ -229,9 +237,7 @@ TEST_P(StoreTest, LowPriorityDoesNotStarve) {
 TEST_P(StoreTest, BrandsShareWorkersFairly) {
   for (int i = 0; i < 4; ++i) Create(Priority::kNormal, "busy", kT0 + i);
   Job other = Create(Priority::kNormal, "quiet", kT0 + 10);
-  ClaimRequest r{"w", kT0 + 20, 60'000, {}};
-  r.aging_ms = 0;
-  r.brand_weight = 0.5;
+  ClaimRequest r = FairClaim(kT0 + 20, 60'000);
   auto a = store_->Claim(r);  // nobody runs yet: oldest "busy" job
   ASSERT_TRUE(a && *a);
   EXPECT_NE((*a)->job_id, other.id);
@@ -250,9 +256,7 @@ TEST_P(StoreTest, BrandFairnessCountsTheJobsOtherStoresRun) {
   Job quiet1 = Create(Priority::kNormal, "quiet", kT0 + 1);
   Create(Priority::kNormal, "quiet", kT0 + 2);
   Job busy2 = Create(Priority::kNormal, "busy", kT0 + 3);
-  ClaimRequest r{"w", kT0 + 10, 60'000, {}};
-  r.aging_ms = 0;
-  r.brand_weight = 0.5;
+  ClaimRequest r = FairClaim(kT0 + 10, 60'000);
   auto a = store_->Claim(r);  // nobody runs yet: the oldest
   ASSERT_TRUE(a && *a);
   EXPECT_EQ((*a)->job_id, busy1.id);
@@ -275,9 +279,7 @@ TEST_P(StoreTest, BrandFairnessStopsCountingAStoreWhoseLeasesExpired) {
   Job busy1 = Create(Priority::kNormal, "busy", kT0);
   Create(Priority::kNormal, "busy", kT0 + 1);
   Job quiet1 = Create(Priority::kNormal, "quiet", kT0 + 2);
-  ClaimRequest r{"w", kT0 + 10, 1000, {}};
-  r.aging_ms = 0;
-  r.brand_weight = 0.5;
+  ClaimRequest r = FairClaim(kT0 + 10, 1000);
   auto a = store_->Claim(r);  // leased until kT0 + 1010
   ASSERT_TRUE(a && *a);
   EXPECT_EQ((*a)->job_id, busy1.id);
@@ -309,9 +311,7 @@ TEST_P(StoreTest, BrandFairnessForgetsALeaseItsWorkerLeftToExpire) {
   Job quiet1 = Create(Priority::kNormal, "quiet", kT0 + 1);
   Job busy2 = Create(Priority::kNormal, "busy", kT0 + 2);
   Create(Priority::kNormal, "quiet", kT0 + 3);
-  ClaimRequest r{"w", kT0 + 10, 1000, {}};
-  r.aging_ms = 0;
-  r.brand_weight = 0.5;
+  ClaimRequest r = FairClaim(kT0 + 10, 1000);
   auto left = store_->Claim(r);  // then neither renewed nor released (a worker's error path)
   ASSERT_TRUE(left && *left);
   EXPECT_EQ((*left)->job_id, busy1.id);
