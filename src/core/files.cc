@@ -48,9 +48,14 @@ Result<std::string> ReadFile(const std::string& path, size_t max_bytes) {
   return ss.str();
 }
 
+namespace {
+// Every temporary of `p` is named TempPrefixFor(p) + random hex.
+std::string TempPrefixFor(const fs::path& p) { return "." + p.filename().string() + ".tmp-"; }
+}  // namespace
+
 std::string TempPathFor(const std::string& path) {
   fs::path p(path);
-  return (p.parent_path() / ("." + p.filename().string() + ".tmp-" + RandomHex(6))).string();
+  return (p.parent_path() / (TempPrefixFor(p) + RandomHex(6))).string();
 }
 
 Status MakeDirs(const std::string& dir) {
@@ -81,7 +86,7 @@ void RemoveStaleTemporaries(const std::string& dir) {
 
 void RemoveStaleTemporariesOf(const std::string& path) {
   fs::path p(path);
-  const std::string prefix = "." + p.filename().string() + ".tmp-";
+  const std::string prefix = TempPrefixFor(p);
   RemoveTemporaries(p.parent_path(), [&](const std::string& name) {
     return name.starts_with(prefix) && name.find('.', prefix.size()) == std::string::npos;
   });
