@@ -1,12 +1,13 @@
 // Group commit: callers that each need a short write transaction queue their
 // item; one of them (the leader) writes everything queued so far in one
 // transaction, so many items share one commit (one fsync) and writers in
-// this process wait on a condition variable instead of SQLite's busy
-// handler. Thread-safe.
+// this process wait on their own flag instead of SQLite's busy handler.
+// Thread-safe.
 #pragma once
 
-#include <condition_variable>
+#include <atomic>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <span>
 #include <vector>
@@ -27,51 +28,72 @@ class GroupCommit {
   // batch). When a batch fails, its items are written again one by one, so
   // that one bad item (a duplicate id) fails alone.
   Status Submit(Item& item) {
-    Slot slot;
-    slot.item = &item;
-    std::unique_lock lock(mu_);
-    pending_.push_back(&slot);
-    while (!slot.done) {
-      if (flushing_) {
-        slot.wake.wait(lock);
-        continue;
+    auto slot = std::make_shared<Slot>();
+    slot->item = &item;
+    {
+      std::lock_guard lock(mu_);
+      pending_.push_back(slot);
+      if (!flushing_) {
+        flushing_ = true;
+        slot->state = kLead;
       }
-      flushing_ = true;
-      std::vector<Slot*> batch;
-      batch.swap(pending_);
-      lock.unlock();
-      std::vector<Item*> items;
-      for (Slot* s : batch) items.push_back(s->item);
-      Status st = write_(items);
-      for (size_t i = 0; i < batch.size(); ++i) {
-        batch[i]->status = st || batch.size() == 1 ? st : write_(std::span(&items[i], 1));
-      }
-      lock.lock();
-      // Wakes only the written items' callers, and one queued caller to
-      // lead the next batch: waking every waiter each time (notify_all)
-      // cost each queued caller a futex round trip per batch for nothing.
-      for (Slot* s : batch) {
-        s->done = true;
-        if (s != &slot) s->wake.notify_one();
-      }
-      flushing_ = false;
-      if (!pending_.empty()) pending_.front()->wake.notify_one();
     }
-    return slot.status;
+    // A waiter sleeps on its own flag (a futex), not on the mutex: waking
+    // it while holding the mutex made every woken caller block on the
+    // mutex again, a second sleep and wake per item.
+    slot->state.wait(kQueued, std::memory_order_acquire);
+    if (slot->state.load(std::memory_order_acquire) == kDone) return slot->status;
+    Lead();
+    return slot->status;
   }
 
  private:
+  enum : int { kQueued, kLead, kDone };
   struct Slot {
     Item* item = nullptr;
-    bool done = false;             // guarded by mu_
-    Status status;                 // written before done
-    std::condition_variable wake;  // this caller's: its item is written, or it may lead
+    Status status;  // written before state becomes kDone
+    std::atomic<int> state{kQueued};
   };
+
+  // Writes everything queued (the leader's own slot among it), then hands
+  // the lead to the first caller queued meanwhile.
+  void Lead() {
+    std::vector<std::shared_ptr<Slot>> batch;
+    {
+      std::lock_guard lock(mu_);
+      batch.swap(pending_);
+    }
+    std::vector<Item*> items;
+    items.reserve(batch.size());
+    for (const auto& s : batch) items.push_back(s->item);
+    Status st = write_(items);
+    for (size_t i = 0; i < batch.size(); ++i) {
+      batch[i]->status = st || batch.size() == 1 ? st : write_(std::span(&items[i], 1));
+    }
+    std::shared_ptr<Slot> next;
+    {
+      std::lock_guard lock(mu_);
+      if (pending_.empty()) {
+        flushing_ = false;
+      } else {
+        next = pending_.front();
+      }
+    }
+    // The shared_ptrs keep each flag alive until its notify, even when its
+    // caller has already seen kDone and returned.
+    for (const auto& s : batch) Signal(*s, kDone);
+    if (next) Signal(*next, kLead);
+  }
+
+  static void Signal(Slot& s, int state) {
+    s.state.store(state, std::memory_order_release);
+    s.state.notify_one();
+  }
 
   Writer write_;
   std::mutex mu_;
-  std::vector<Slot*> pending_;  // guarded by mu_; slots live on their callers' stacks
-  bool flushing_ = false;       // guarded by mu_: a leader is writing a batch
+  std::vector<std::shared_ptr<Slot>> pending_;  // guarded by mu_
+  bool flushing_ = false;                       // guarded by mu_: a leader is writing a batch
 };
 
 }  // namespace aiprod
