@@ -622,6 +622,10 @@ Status SqlStore::AppendEvent(const std::string& job_id, const Lease* lease, cons
     Status refusal;
     AIPROD_TRY(CheckFence(*c, job_id, lease, now_ms, &state, &refusal));
     AIPROD_TRY(refusal);
+  } else {
+    // Events have no foreign key (migration 5): every writer checks its job.
+    AIPROD_ASSIGN(auto rows, c->Query("SELECT 1 AS x FROM jobs WHERE id = ?", {job_id}));
+    if (rows.empty()) return Fail(ErrorCode::kNotFound, "no job with id " + job_id);
   }
   AIPROD_TRY(InsertEvent(*c, job_id, type, "", "", data, now_ms));
   return tx.Commit();

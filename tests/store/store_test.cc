@@ -85,6 +85,54 @@ TEST_P(StoreTest, RefusesADatabaseFromTheFuture) {
   EXPECT_EQ(st.error().code, ErrorCode::kConflict);
 }
 
+// Version 5 rebuilds SQLite's job_events (and drops PostgreSQL's foreign
+// key): every event of a database made by an older release survives with
+// its id, and new events number on after them.
+TEST_P(StoreTest, UpgradingKeepsEveryEventAndItsId) {
+  testing::EngineDatabase old_db(GetParam());
+  ASSERT_TRUE(old_db.ok());
+  auto pool = OpenPool(old_db.url());
+  ASSERT_TRUE(pool);
+  {
+    auto c = (*pool)->Acquire();
+    ASSERT_TRUE(c);
+    ASSERT_TRUE(ApplyMigrations(**c, (*pool)->dialect(), kT0, 4));
+  }
+  auto old_store = OpenStore(old_db.url());
+  ASSERT_TRUE(old_store);
+  std::swap(store_, *old_store);
+  ASSERT_EQ(*store_->SchemaVersion(), 4);
+  Job j = Create();
+  auto lease = ClaimAt(kT0);
+  ASSERT_TRUE(lease);
+  auto before = store_->ListEvents(j.id);
+  ASSERT_TRUE(before);
+  ASSERT_EQ(before->size(), 2u);  // created, claimed
+
+  ASSERT_TRUE(store_->Migrate());
+  EXPECT_EQ(*store_->SchemaVersion(), store_->LatestSchemaVersion());
+  ASSERT_TRUE(store_->Release(*lease, kT0 + 1));
+  ASSERT_TRUE(store_->AppendEvent(j.id, nullptr, "note", {{"n", 1}}, kT0 + 2));
+  auto after = store_->ListEvents(j.id);
+  ASSERT_TRUE(after);
+  ASSERT_GE(after->size(), 3u);
+  for (size_t i = 0; i < before->size(); ++i) {
+    EXPECT_EQ((*after)[i].id, (*before)[i].id);
+    EXPECT_EQ((*after)[i].type, (*before)[i].type);
+  }
+  EXPECT_GT(after->back().id, before->back().id);
+  EXPECT_EQ(after->back().type, "note");
+}
+
+TEST_P(StoreTest, AnEventForAJobThatDoesNotExistIsRefused) {
+  auto st = store_->AppendEvent("nope", nullptr, "note", {}, kT0);
+  ASSERT_FALSE(st);
+  EXPECT_EQ(st.error().code, ErrorCode::kNotFound);
+  Lease stranger{"nope", "w1", 1, kT0 + 1000};
+  EXPECT_EQ(store_->AppendEvent("nope", &stranger, "note", {}, kT0).error().code,
+            ErrorCode::kNotFound);
+}
+
 // A request's reads share one connection in one read transaction; writes
 // made inside still land at once.
 TEST_P(StoreTest, AReadScopeLendsOneConnectionAndLetsWritesThrough) {
