@@ -91,29 +91,29 @@ TEST_P(StoreTest, RefusesADatabaseFromTheFuture) {
 TEST_P(StoreTest, UpgradingKeepsEveryEventAndItsId) {
   testing::EngineDatabase old_db(GetParam());
   ASSERT_TRUE(old_db.ok());
-  auto pool = OpenPool(old_db.url());
-  ASSERT_TRUE(pool);
   {
+    auto pool = OpenPool(old_db.url());
+    ASSERT_TRUE(pool);
     auto c = (*pool)->Acquire();
     ASSERT_TRUE(c);
     ASSERT_TRUE(ApplyMigrations(**c, (*pool)->dialect(), kT0, 4));
   }
-  auto old_store = OpenStore(old_db.url());
-  ASSERT_TRUE(old_store);
-  std::swap(store_, *old_store);
-  ASSERT_EQ(*store_->SchemaVersion(), 4);
-  Job j = Create();
-  auto lease = ClaimAt(kT0);
-  ASSERT_TRUE(lease);
-  auto before = store_->ListEvents(j.id);
+  auto opened = OpenStore(old_db.url());
+  ASSERT_TRUE(opened);
+  Store& old = **opened;
+  ASSERT_EQ(*old.SchemaVersion(), 4);
+  Job j = Create(Priority::kNormal, "b1", kT0, &old);
+  auto lease = old.Claim({"w1", kT0, 1000, {}});
+  ASSERT_TRUE(lease && *lease);
+  auto before = old.ListEvents(j.id);
   ASSERT_TRUE(before);
   ASSERT_EQ(before->size(), 2u);  // created, claimed
 
-  ASSERT_TRUE(store_->Migrate());
-  EXPECT_EQ(*store_->SchemaVersion(), store_->LatestSchemaVersion());
-  ASSERT_TRUE(store_->Release(*lease, kT0 + 1));
-  ASSERT_TRUE(store_->AppendEvent(j.id, nullptr, "note", {{"n", 1}}, kT0 + 2));
-  auto after = store_->ListEvents(j.id);
+  ASSERT_TRUE(old.Migrate());
+  EXPECT_EQ(*old.SchemaVersion(), old.LatestSchemaVersion());
+  ASSERT_TRUE(old.Release(**lease, kT0 + 1));
+  ASSERT_TRUE(old.AppendEvent(j.id, nullptr, "note", {{"n", 1}}, kT0 + 2));
+  auto after = old.ListEvents(j.id);
   ASSERT_TRUE(after);
   ASSERT_GE(after->size(), 3u);
   for (size_t i = 0; i < before->size(); ++i) {
