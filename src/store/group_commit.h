@@ -40,7 +40,9 @@ class GroupCommit {
     }
     // A waiter sleeps on its own flag (a futex), not on the mutex: waking
     // it while holding the mutex made every woken caller block on the
-    // mutex again, a second sleep and wake per item.
+    // mutex again, a second sleep and wake per item. std::atomic::wait
+    // spins briefly before it sleeps; a condition variable per slot, which
+    // sleeps at once, measured slower (docs/BENCHMARKS.md, "Queue").
     slot->state.wait(kQueued, std::memory_order_acquire);
     if (slot->state.load(std::memory_order_acquire) == kDone) return slot->status;
     Lead();
