@@ -2,7 +2,9 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 
+#include "core/files.h"
 #include "render/renderer.h"
 #include "render_fixtures.h"
 #include "testing/temp_dir.h"
@@ -119,6 +121,100 @@ TEST(RenderErrors, UnknownVoiceFoundBesideTheFramesLeavesNoOutput) {
     } else {
       EXPECT_TRUE(std::filesystem::is_empty(dir.File("cache/.work")));
     }
+  }
+}
+
+// An asset directory beside a file outside it, reached in every way a manifest
+// or a symlink could try.
+class AssetErrors : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::filesystem::create_directories(root_.File("assets/sub"));
+    std::filesystem::create_directories(root_.File("outside"));
+    testing::MakeMedia(root_.File("outside/secret.png"), testing::ColorSource("#FF0000", 16, 9));
+    testing::MakeMedia(root_.File("assets/sub/ok.png"), testing::ColorSource("#00FF00", 16, 9));
+  }
+
+  RenderSettings Settings() const {
+    RenderSettings s = testing::SmallSettings();
+    s.asset_dir = root_.File("assets");
+    return s;
+  }
+
+  // A one-scene manifest whose background is the picture `asset`.
+  static Manifest WithBackground(const std::string& asset,
+                                 Background::Kind kind = Background::Kind::kImage) {
+    Manifest m = testing::OneSceneManifest({});
+    m.scenes[0].background.kind = kind;
+    m.scenes[0].background.asset = asset;
+    return m;
+  }
+
+  void Write(const std::string& name, const std::string& bytes) const {
+    std::ofstream(root_.File("assets/" + name), std::ios::binary) << bytes;
+  }
+
+  testing::TempDir root_;
+};
+
+TEST_F(AssetErrors, EveryEscapeIsRefused) {
+  namespace fs = std::filesystem;
+  fs::create_symlink(root_.File("outside/secret.png"), root_.File("assets/abs-link.png"));
+  fs::create_symlink("../outside/secret.png", root_.File("assets/rel-link.png"));
+  fs::create_symlink("../outside", root_.File("assets/dir-link"));
+  fs::create_symlink("sub/ok.png", root_.File("assets/in-link.png"));
+  const std::vector<std::string> escapes = {"abs-link.png",
+                                            "rel-link.png",
+                                            "dir-link/secret.png",
+                                            "../outside/secret.png",
+                                            "sub/../../outside/secret.png",
+                                            root_.File("outside/secret.png"),
+                                            "sub"};
+  for (const std::string& asset : escapes) {
+    SCOPED_TRACE(asset);
+    Error e = RenderError(WithBackground(asset), Settings());
+    EXPECT_EQ(e.code, ErrorCode::kInvalidInput);
+    EXPECT_EQ(e.field, "scenes[0].background.asset");
+  }
+  // A symlink that stays inside is a file like any other.
+  testing::TempDir out;
+  auto r = RenderVideo(WithBackground("in-link.png"), Settings(), out.File("in.mp4"));
+  EXPECT_TRUE(r.has_value()) << r.error().ToString();
+  // Without an asset directory nothing can be named.
+  RenderSettings none = Settings();
+  none.asset_dir.clear();
+  EXPECT_EQ(RenderError(WithBackground("sub/ok.png"), none).field, "scenes[0].background.asset");
+}
+
+TEST_F(AssetErrors, MissingOrCorruptAssetsNameTheField) {
+  const std::string png = ReadFile(root_.File("assets/sub/ok.png")).value_or("");
+  ASSERT_FALSE(png.empty());
+  Write("garbage.png", std::string(4096, '\x5a'));
+  Write("truncated.png", png.substr(0, png.size() / 2));
+  Write("garbage.mp4", std::string(4096, '\x17'));
+  Write("garbage.wav", "RIFF....WAVEfmt nonsense");
+  struct Case {
+    Manifest m;
+    std::string field;
+  };
+  Manifest logo = testing::OneSceneManifest({});
+  logo.scenes[0].layers.emplace_back();
+  logo.scenes[0].layers[0].kind = Layer::Kind::kLogo;
+  logo.scenes[0].layers[0].logo.asset = "missing.webp";
+  Manifest music = testing::OneSceneManifest({});
+  music.audio.music = Music{.asset = "garbage.wav"};
+  const Case cases[] = {
+      {WithBackground("missing.png"), "scenes[0].background.asset"},
+      {WithBackground("garbage.png"), "scenes[0].background.asset"},
+      {WithBackground("truncated.png"), "scenes[0].background.asset"},
+      {WithBackground("garbage.mp4", Background::Kind::kVideo), "scenes[0].background.asset"},
+      {logo, "scenes[0].layers[0].asset"},
+      {music, "audio.music.asset"}};
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.field);
+    Error e = RenderError(c.m, Settings());
+    EXPECT_EQ(e.code, ErrorCode::kInvalidInput) << e.ToString();
+    EXPECT_EQ(e.field, c.field) << e.ToString();
   }
 }
 

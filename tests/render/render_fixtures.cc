@@ -1,5 +1,11 @@
 #include "render_fixtures.h"
 
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "testing/process.h"
+
 // LeakSanitizer: fontconfig keeps its configuration and font caches for the
 // life of the process (Pango's font map holds them), which LSan reports as
 // leaks at exit.
@@ -9,6 +15,12 @@ namespace aiprod::testing {
 
 Color Hex(const std::string& hex) { return *ParseColor(hex, "test"); }
 
+void ExpectNear(Rgb got, Color want, int tol) {
+  EXPECT_NEAR(got.r, want.r, tol) << "red";
+  EXPECT_NEAR(got.g, want.g, tol) << "green";
+  EXPECT_NEAR(got.b, want.b, tol) << "blue";
+}
+
 RenderSettings SmallSettings() {
   RenderSettings s;
   s.width = 320;
@@ -16,6 +28,26 @@ RenderSettings SmallSettings() {
   s.x264_preset = "ultrafast";
   s.threads = 2;
   return s;
+}
+
+void MakeMedia(const std::string& path, const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {"/usr/bin/ffmpeg", "-hide_banner", "-loglevel",
+                                   "error",           "-nostdin",     "-y"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  const std::string ext = std::filesystem::path(path).extension().string();
+  if (ext == ".png" || ext == ".jpg" || ext == ".webp") {
+    for (const char* a : {"-frames:v", "1"}) argv.emplace_back(a);
+  }
+  argv.push_back(path);
+  ProcessResult r = RunProcess(argv);
+  ASSERT_EQ(r.exit_code, 0) << "making " << path << ": " << r.err;
+}
+
+std::vector<std::string> ColorSource(const std::string& hex, int w, int h, double seconds) {
+  std::string src =
+      "color=c=0x" + hex.substr(1) + ":s=" + std::to_string(w) + "x" + std::to_string(h) + ":r=30";
+  if (seconds > 0) src += ":d=" + std::to_string(seconds);
+  return {"-f", "lavfi", "-i", src};
 }
 
 Layer TextLayerAt(const std::string& text, double size_px, double baseline_y) {

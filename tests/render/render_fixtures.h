@@ -4,11 +4,17 @@
 #include <string>
 
 #include "model/manifest.h"
+#include "qa/probe.h"
 #include "render/settings.h"
 
 namespace aiprod::testing {
 
 Color Hex(const std::string& hex);
+
+// 8-bit levels a colour may move through the YUV round trip and x264.
+constexpr int kTolerance = 6;
+// Each channel of `got` within `tol` of `want`'s.
+void ExpectNear(Rgb got, Color want, int tol = kTolerance);
 
 // 320x180 output, ultrafast, 2 threads.
 RenderSettings SmallSettings();
@@ -29,5 +35,15 @@ Manifest OneSceneManifest(std::vector<Layer> layers);
 Manifest Ref10Manifest();
 
 Layer TextLayerAt(const std::string& text, double size_px, double baseline_y);
+
+// Writes `path` with the ffmpeg command line (`args` between `-y` and the
+// output path: inputs, filters, codec), so tests make their own pictures,
+// clips and sounds; a .png, .jpg or .webp gets one frame. Fails the calling
+// test with ffmpeg's message.
+void MakeMedia(const std::string& path, const std::vector<std::string>& args);
+
+// An ffmpeg filter source of one colour, `w`x`h`, as `-f lavfi -i` arguments
+// (a still picture unless `seconds` is given).
+std::vector<std::string> ColorSource(const std::string& hex, int w, int h, double seconds = 0);
 
 }  // namespace aiprod::testing

@@ -17,15 +17,8 @@
 namespace aiprod {
 namespace {
 
+using testing::ExpectNear;
 using testing::Hex;
-
-constexpr int kTolerance = 6;  // 8-bit levels, after the YUV round trip and x264
-
-void ExpectNear(Rgb got, Color want, int tol = kTolerance) {
-  EXPECT_NEAR(got.r, want.r, tol) << "red";
-  EXPECT_NEAR(got.g, want.g, tol) << "green";
-  EXPECT_NEAR(got.b, want.b, tol) << "blue";
-}
 
 Color Lerp(Color a, Color b, double t) {
   auto ch = [&](uint8_t x, uint8_t y) {
