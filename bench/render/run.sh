@@ -10,6 +10,7 @@
 #   bench/render/run.sh --quick         1 round, no 300 s video
 #   bench/render/run.sh --update-docs   also rewrite the render and QA sections of docs/BENCHMARKS.md
 #   bench/render/run.sh --only qa       only the QA cost (issue 5): QA of a 60 s 1080p video vs its render
+#   bench/render/run.sh --rounds 9      more alternating rounds (default 3)
 #
 # Environment: BUILD_DIR (default build/release), OUT (default build/bench-render),
 # JOBS (ninja -j, default 2).
