@@ -242,6 +242,7 @@ def main():
     p.add_argument("--rounds", type=int, help="alternating rounds (default 3; 1 with --quick)")
     ARGS = p.parse_args()
     ARGS.aiprod = os.path.abspath(ARGS.aiprod)
+    ARGS.out = os.path.abspath(ARGS.out)  # commands run inside it
     os.makedirs(ARGS.out, exist_ok=True)
     manifests = os.path.join(ARGS.out, "manifests")
     subprocess.run([sys.executable, os.path.join(ARGS.root, "bench", "render", "make_manifests.py"),
