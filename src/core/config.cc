@@ -62,6 +62,11 @@ std::vector<Field> Fields() {
           1 << 20),
       i(
           "render.heap_retain_mb", [](Config& c) { return &c.render.heap_retain_mb; }, 0, 1 << 20),
+      i(
+          "render.max_asset_mb", [](Config& c) { return &c.render.max_asset_mb; }, 1, 1 << 20),
+      i(
+          "render.max_image_megapixels", [](Config& c) { return &c.render.max_image_megapixels; },
+          1, 256),
       d(
           "render.loudness_lufs", [](Config& c) { return &c.render.loudness_lufs; }, -40, -5),
       d(

@@ -24,6 +24,10 @@ struct RenderConfig {
   // Freed heap a rendering process keeps for its next encoder instead of
   // handing it back to the system (render/heap_policy.h); 0: glibc's defaults.
   int heap_retain_mb = 256;
+  // What one asset of a job may weigh: its file, and a picture's pixels once
+  // decoded (4 bytes each).
+  int max_asset_mb = 2048;
+  int max_image_megapixels = 64;
   double loudness_lufs = -16.0;
   double true_peak_dbtp = -1.0;
   int audio_bitrate_kbps = 128;

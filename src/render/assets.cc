@@ -11,8 +11,6 @@ namespace aiprod {
 namespace fs = std::filesystem;
 namespace {
 
-constexpr int64_t kMaxAssetBytes = int64_t{2} << 30;
-
 Result<std::string> HashFile(const std::string& path, int64_t& bytes) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Fail(ErrorCode::kIo, "cannot read " + path);
@@ -60,7 +58,11 @@ Result<ResolvedAsset> AssetResolver::Resolve(const std::string& relative,
   }
   const auto size = static_cast<int64_t>(fs::file_size(real, ec));
   if (ec) return Fail(ErrorCode::kIo, "cannot read " + real_s + ": " + ec.message());
-  if (size > kMaxAssetBytes) return Invalid(field, "'" + relative + "' is larger than 2 GiB");
+  if (size > limits_.max_bytes) {
+    return Invalid(field, "'" + relative + "' is larger than " +
+                              std::to_string(limits_.max_bytes >> 20) +
+                              " MB (render.max_asset_mb)");
+  }
   ResolvedAsset a;
   a.path = real_s;
   AIPROD_ASSIGN(a.digest, HashFile(real_s, a.bytes));

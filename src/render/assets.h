@@ -21,10 +21,20 @@ struct ResolvedAsset {
   int64_t bytes = 0;
 };
 
+// What one asset may weigh (RenderSettings::max_asset_mb and
+// max_image_megapixels); larger ones are refused naming their field.
+struct AssetLimits {
+  int64_t max_bytes = 0;
+  int64_t max_image_pixels = 0;
+};
+
 class AssetResolver {
  public:
   // `asset_dir` may be empty: then every asset is refused.
-  explicit AssetResolver(std::string asset_dir) : dir_(std::move(asset_dir)) {}
+  AssetResolver(std::string asset_dir, AssetLimits limits)
+      : dir_(std::move(asset_dir)), limits_(limits) {}
+
+  const AssetLimits& limits() const { return limits_; }
 
   // `relative` as written in the manifest; errors are kInvalidInput naming
   // `field` (`scenes[2].layers[1].asset`), or kIo when the file cannot be read.
@@ -32,6 +42,7 @@ class AssetResolver {
 
  private:
   std::string dir_;
+  AssetLimits limits_;
   std::mutex mu_;
   std::map<std::string, ResolvedAsset> resolved_;  // by relative path
 };

@@ -14,7 +14,6 @@ namespace aiprod {
 namespace {
 
 constexpr int kMaxSide = 16384;
-constexpr int64_t kMaxPixels = int64_t{64} << 20;
 
 bool StillCodec(AVCodecID id) {
   switch (id) {
@@ -50,10 +49,9 @@ Result<Opened> OpenPicture(const std::string& path, const std::string& field) {
   }
   const AVCodecParameters* p = o.fmt->streams[o.stream]->codecpar;
   if (p->width <= 0 || p->height <= 0) return Invalid(field, "has no picture size");
-  if (p->width > kMaxSide || p->height > kMaxSide ||
-      static_cast<int64_t>(p->width) * p->height > kMaxPixels) {
+  if (p->width > kMaxSide || p->height > kMaxSide) {
     return Invalid(field, "is too large (" + std::to_string(p->width) + "x" +
-                              std::to_string(p->height) + "; at most 16384 px a side, 64 MP)");
+                              std::to_string(p->height) + "; at most 16384 px a side)");
   }
   return o;
 }
@@ -145,9 +143,16 @@ ArgbImage Scale(const ArgbImage& src, int width, int height) {
 
 }  // namespace
 
-Result<ImageInfo> ProbeImage(const std::string& path, const std::string& field) {
+Result<ImageInfo> ProbeImage(const std::string& path, const std::string& field,
+                             int64_t max_pixels) {
   AIPROD_ASSIGN(Opened o, OpenPicture(path, field));
   const AVCodecParameters* p = o.fmt->streams[o.stream]->codecpar;
+  if (static_cast<int64_t>(p->width) * p->height > max_pixels) {
+    return Invalid(field, "is too large (" + std::to_string(p->width) + "x" +
+                              std::to_string(p->height) + "; at most " +
+                              std::to_string(max_pixels / 1'000'000) +
+                              " megapixels, render.max_image_megapixels)");
+  }
   return ImageInfo{p->width, p->height};
 }
 

@@ -22,8 +22,9 @@ struct ArgbImage {
 };
 
 // Reads the header. kInvalidInput naming `field` when the file is not a
-// picture of a supported format or is larger than 16384 px a side / 64 MP.
-Result<ImageInfo> ProbeImage(const std::string& path, const std::string& field);
+// picture of a supported format, or is larger than 16384 px a side or
+// `max_pixels`.
+Result<ImageInfo> ProbeImage(const std::string& path, const std::string& field, int64_t max_pixels);
 
 // Decodes the picture and scales it to exactly width x height. Errors name
 // `field` (corrupt data: kInvalidInput).

@@ -182,7 +182,9 @@ Result<RenderResult> RenderVideo(const Manifest& m, const RenderSettings& settin
   AIPROD_TRY(ValidateSettings(settings));
   AIPROD_TRY(CheckCanvas(m.canvas));
   if (out_path.empty()) return Invalid("out_path", "is empty");
-  AssetResolver assets(settings.asset_dir);
+  AssetResolver assets(settings.asset_dir,
+                       {.max_bytes = int64_t{settings.max_asset_mb} << 20,
+                        .max_image_pixels = int64_t{settings.max_image_megapixels} * 1'000'000});
   AIPROD_ASSIGN(Planned p, Plan(m, settings, assets));
   auto cancelled = [&] { return cancel != nullptr && cancel->load(); };
   if (cancelled()) return Fail(ErrorCode::kCancelled, "render cancelled");

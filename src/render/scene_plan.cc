@@ -38,7 +38,7 @@ Result<ImagePlan> PlanImage(const std::string& asset, const std::string& field,
   ImagePlan p;
   p.path = a.path;
   p.field = field;
-  AIPROD_ASSIGN(p.info, ProbeImage(a.path, field));
+  AIPROD_ASSIGN(p.info, ProbeImage(a.path, field, assets.limits().max_image_pixels));
   digests.push_back(a.digest);
   return p;
 }

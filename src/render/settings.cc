@@ -51,6 +51,8 @@ Result<RenderSettings> SettingsForAspect(std::string_view aspect, const RenderCo
   s.threads = config.threads;
   s.memory_budget_mb = config.memory_budget_mb;
   s.heap_retain_mb = config.heap_retain_mb;
+  s.max_asset_mb = config.max_asset_mb;
+  s.max_image_megapixels = config.max_image_megapixels;
   s.loudness_lufs = config.loudness_lufs;
   s.true_peak_dbtp = config.true_peak_dbtp;
   s.audio_bitrate_kbps = config.audio_bitrate_kbps;
@@ -83,6 +85,8 @@ Status ValidateSettings(const RenderSettings& s) {
   AIPROD_TRY(CheckRange("segment_jobs", s.segment_jobs, 0, 64));
   AIPROD_TRY(CheckRange("memory_budget_mb", s.memory_budget_mb, 64, 1 << 20));
   AIPROD_TRY(CheckRange("heap_retain_mb", s.heap_retain_mb, 0, 1 << 20));
+  AIPROD_TRY(CheckRange("max_asset_mb", s.max_asset_mb, 1, 1 << 20));
+  AIPROD_TRY(CheckRange("max_image_megapixels", s.max_image_megapixels, 1, 256));
   AIPROD_TRY(CheckRange("cache_max_mb", static_cast<double>(s.cache_max_mb), 0, 1 << 30));
   if (s.poster_format != "" && s.poster_format != "png" && s.poster_format != "jpeg") {
     return Invalid("settings.poster_format", "must be png, jpeg or empty");

@@ -45,6 +45,10 @@ struct RenderSettings {
   int segment_jobs = 0;
   int memory_budget_mb = 300;  // for choosing segment_jobs automatically
   int heap_retain_mb = 256;    // RetainFreedHeap (render/heap_policy.h); not in any key
+  // Larger asset files, and pictures of more pixels, are refused naming the
+  // manifest field (render/assets.h).
+  int max_asset_mb = 2048;
+  int max_image_megapixels = 64;
   // Poster image next to the video: "png", "jpeg", or "" for none.
   std::string poster_format = "png";
   // WebVTT captions next to the video when the manifest has narration.

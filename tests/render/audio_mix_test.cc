@@ -72,7 +72,7 @@ TEST(AudioMix, PlacesNarrationAndTone) {
   m.audio.tone = Tone{440, 0.1};
   auto tl = Timeline::Build(m, 30);
   ASSERT_TRUE(tl.has_value());
-  AssetResolver assets("");
+  AssetResolver assets("", {});
   auto track = MixAudio(m, *tl, RenderSettings{}, assets);
   ASSERT_TRUE(track.has_value()) << track.error().ToString();
   EXPECT_EQ(track->mono.size(), 124800u);

@@ -218,6 +218,26 @@ TEST_F(AssetErrors, MissingOrCorruptAssetsNameTheField) {
   }
 }
 
+// The asset limits are settings (render.max_asset_mb, render.max_image_megapixels).
+TEST_F(AssetErrors, AssetsPastTheLimitsAreRefused) {
+  Write("big.mp4", std::string((1 << 20) + 1, '\0'));
+  testing::MakeMedia(root_.File("assets/wide.png"), testing::ColorSource("#0000FF", 1200, 1000));
+  RenderSettings small = Settings();
+  small.max_asset_mb = 1;
+  small.max_image_megapixels = 1;
+  Error e = RenderError(WithBackground("big.mp4", Background::Kind::kVideo), small);
+  EXPECT_EQ(e.field, "scenes[0].background.asset");
+  EXPECT_NE(e.message.find("larger than 1 MB (render.max_asset_mb)"), std::string::npos)
+      << e.message;
+  e = RenderError(WithBackground("wide.png"), small);
+  EXPECT_EQ(e.field, "scenes[0].background.asset");
+  EXPECT_NE(e.message.find("1200x1000; at most 1 megapixels"), std::string::npos) << e.message;
+  // Within the defaults both are fine as far as size goes.
+  testing::TempDir out;
+  auto r = RenderVideo(WithBackground("wide.png"), Settings(), out.File("wide.mp4"));
+  EXPECT_TRUE(r.has_value()) << r.error().ToString();
+}
+
 TEST(RenderErrors, NoScenes) {
   Manifest m = testing::OneSceneManifest({});
   m.scenes.clear();

@@ -12,7 +12,7 @@ struct Prepared {
   Timeline timeline = *Timeline::Build(m, 30);
   CanvasMapping map = CanvasMapping::Fit(640, 360, 320, 180);
   std::vector<ScenePlan> plans;
-  AssetResolver assets{""};
+  AssetResolver assets{"", {}};
   Prepared() {
     for (size_t i = 0; i < m.scenes.size(); ++i) {
       plans.push_back(*PlanScene(m, i, timeline.scenes()[i].frames, 30, map, assets));

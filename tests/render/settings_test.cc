@@ -65,6 +65,12 @@ TEST(Settings, RejectsBadValues) {
   s = {};
   s.crf = 60;
   EXPECT_EQ(ValidateSettings(s).error().field, "settings.crf");
+  s = {};
+  s.max_asset_mb = 0;
+  EXPECT_EQ(ValidateSettings(s).error().field, "settings.max_asset_mb");
+  s = {};
+  s.max_image_megapixels = 257;
+  EXPECT_EQ(ValidateSettings(s).error().field, "settings.max_image_megapixels");
   EXPECT_TRUE(ValidateSettings(RenderSettings{}).has_value());
 }
 
