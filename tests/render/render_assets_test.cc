@@ -26,20 +26,11 @@ class RenderAssets : public ::testing::Test {
  protected:
   std::string Asset(const std::string& name) const { return dir_.File("assets/" + name); }
 
-  RenderSettings Settings() const {
-    RenderSettings s = testing::SmallSettings();
-    s.asset_dir = dir_.File("assets");
-    return s;
-  }
+  RenderSettings Settings() const { return testing::SmallSettingsWithAssets(dir_.File("assets")); }
 
   // Renders `m`; the frame on screen at `t_s`.
-  RgbImage RenderAndDecodeAt(const Manifest& m, double t_s) {
-    const std::string out = dir_.File("out.mp4");
-    auto r = RenderVideo(m, Settings(), out);
-    EXPECT_TRUE(r.has_value()) << r.error().ToString();
-    auto f = DecodeFrameAt(out, t_s);
-    EXPECT_TRUE(f.has_value()) << f.error().ToString();
-    return f.value_or(RgbImage{});
+  RgbImage RenderAndDecodeAt(const Manifest& m, double t_s) const {
+    return testing::RenderFrameAt(m, Settings(), t_s);
   }
 
   void SetUp() override { std::filesystem::create_directories(dir_.File("assets")); }
@@ -53,13 +44,6 @@ std::vector<std::string> RedBlue() {
   for (const std::string& s : ColorSource("#0000FF", 32, 36)) a.push_back(s);
   for (const char* s : {"-filter_complex", "[0][1]hstack,format=rgb24"}) a.emplace_back(s);
   return a;
-}
-
-Background ImageBackground(const std::string& asset) {
-  Background bg;
-  bg.kind = Background::Kind::kImage;
-  bg.asset = asset;
-  return bg;
 }
 
 TEST_F(RenderAssets, ImageBackgroundsInEveryFormat) {
@@ -77,9 +61,7 @@ TEST_F(RenderAssets, ImageBackgroundsInEveryFormat) {
     std::vector<std::string> args = RedBlue();
     args.insert(args.end(), f.codec.begin(), f.codec.end());
     MakeMedia(Asset(f.name), args);
-    Manifest m = testing::OneSceneManifest({});
-    m.scenes[0].background = ImageBackground(f.name);
-    RgbImage frame = RenderAndDecodeAt(m, 0.5);
+    RgbImage frame = RenderAndDecodeAt(testing::OneSceneWithBackground(f.name), 0.5);
     ASSERT_EQ(frame.width, 320);
     ExpectNear(PixelAt(frame, 60, 90), Hex("#FF0000"), f.tolerance);
     ExpectNear(PixelAt(frame, 260, 90), Hex("#0000FF"), f.tolerance);
@@ -141,10 +123,8 @@ TEST_F(RenderAssets, VideoClipBackgroundFollowsTheClipClock) {
   const Color red = Hex("#FF0000"), blue = Hex("#0000FF");
   for (bool loop : {true, false}) {
     SCOPED_TRACE(loop ? "looped" : "held");
-    Manifest m = testing::OneSceneManifest({});
+    Manifest m = testing::OneSceneWithBackground("clip.mp4", Background::Kind::kVideo);
     m.scenes[0].duration_s = 3;
-    m.scenes[0].background.kind = Background::Kind::kVideo;
-    m.scenes[0].background.asset = "clip.mp4";
     m.scenes[0].background.loop = loop;
     const std::string out = dir_.File(loop ? "looped.mp4" : "held.mp4");
     auto r = RenderVideo(m, Settings(), out);
@@ -159,10 +139,8 @@ TEST_F(RenderAssets, VideoClipBackgroundFollowsTheClipClock) {
     ExpectNear(at(2.5), loop ? red : blue, kLossyTolerance);
   }
   // Starting half way into the clip shifts everything by 0.5 s.
-  Manifest m = testing::OneSceneManifest({});
+  Manifest m = testing::OneSceneWithBackground("clip.mp4", Background::Kind::kVideo);
   m.scenes[0].duration_s = 2;
-  m.scenes[0].background.kind = Background::Kind::kVideo;
-  m.scenes[0].background.asset = "clip.mp4";
   m.scenes[0].background.clip_start_s = 0.5;
   ExpectNear(PixelAt(RenderAndDecodeAt(m, 0.7), 160, 90), blue, kLossyTolerance);
 }

@@ -12,6 +12,8 @@
 namespace aiprod {
 namespace {
 
+using testing::OneSceneWithBackground;
+
 Error RenderError(const Manifest& m, const RenderSettings& s = testing::SmallSettings()) {
   testing::TempDir dir;
   auto r = RenderVideo(m, s, dir.File("out.mp4"));
@@ -135,20 +137,7 @@ class AssetErrors : public ::testing::Test {
     testing::MakeMedia(root_.File("assets/sub/ok.png"), testing::ColorSource("#00FF00", 16, 9));
   }
 
-  RenderSettings Settings() const {
-    RenderSettings s = testing::SmallSettings();
-    s.asset_dir = root_.File("assets");
-    return s;
-  }
-
-  // A one-scene manifest whose background is the picture `asset`.
-  static Manifest WithBackground(const std::string& asset,
-                                 Background::Kind kind = Background::Kind::kImage) {
-    Manifest m = testing::OneSceneManifest({});
-    m.scenes[0].background.kind = kind;
-    m.scenes[0].background.asset = asset;
-    return m;
-  }
+  RenderSettings Settings() const { return testing::SmallSettingsWithAssets(root_.File("assets")); }
 
   void Write(const std::string& name, const std::string& bytes) const {
     std::ofstream(root_.File("assets/" + name), std::ios::binary) << bytes;
@@ -172,18 +161,19 @@ TEST_F(AssetErrors, EveryEscapeIsRefused) {
                                             "sub"};
   for (const std::string& asset : escapes) {
     SCOPED_TRACE(asset);
-    Error e = RenderError(WithBackground(asset), Settings());
+    Error e = RenderError(OneSceneWithBackground(asset), Settings());
     EXPECT_EQ(e.code, ErrorCode::kInvalidInput);
     EXPECT_EQ(e.field, "scenes[0].background.asset");
   }
   // A symlink that stays inside is a file like any other.
   testing::TempDir out;
-  auto r = RenderVideo(WithBackground("in-link.png"), Settings(), out.File("in.mp4"));
+  auto r = RenderVideo(OneSceneWithBackground("in-link.png"), Settings(), out.File("in.mp4"));
   EXPECT_TRUE(r.has_value()) << r.error().ToString();
   // Without an asset directory nothing can be named.
   RenderSettings none = Settings();
   none.asset_dir.clear();
-  EXPECT_EQ(RenderError(WithBackground("sub/ok.png"), none).field, "scenes[0].background.asset");
+  EXPECT_EQ(RenderError(OneSceneWithBackground("sub/ok.png"), none).field,
+            "scenes[0].background.asset");
 }
 
 TEST_F(AssetErrors, MissingOrCorruptAssetsNameTheField) {
@@ -203,13 +193,13 @@ TEST_F(AssetErrors, MissingOrCorruptAssetsNameTheField) {
   logo.scenes[0].layers[0].logo.asset = "missing.webp";
   Manifest music = testing::OneSceneManifest({});
   music.audio.music = Music{.asset = "garbage.wav"};
-  const Case cases[] = {
-      {WithBackground("missing.png"), "scenes[0].background.asset"},
-      {WithBackground("garbage.png"), "scenes[0].background.asset"},
-      {WithBackground("truncated.png"), "scenes[0].background.asset"},
-      {WithBackground("garbage.mp4", Background::Kind::kVideo), "scenes[0].background.asset"},
-      {logo, "scenes[0].layers[0].asset"},
-      {music, "audio.music.asset"}};
+  const Case cases[] = {{OneSceneWithBackground("missing.png"), "scenes[0].background.asset"},
+                        {OneSceneWithBackground("garbage.png"), "scenes[0].background.asset"},
+                        {OneSceneWithBackground("truncated.png"), "scenes[0].background.asset"},
+                        {OneSceneWithBackground("garbage.mp4", Background::Kind::kVideo),
+                         "scenes[0].background.asset"},
+                        {logo, "scenes[0].layers[0].asset"},
+                        {music, "audio.music.asset"}};
   for (const Case& c : cases) {
     SCOPED_TRACE(c.field);
     Error e = RenderError(c.m, Settings());
@@ -225,16 +215,16 @@ TEST_F(AssetErrors, AssetsPastTheLimitsAreRefused) {
   RenderSettings small = Settings();
   small.max_asset_mb = 1;
   small.max_image_megapixels = 1;
-  Error e = RenderError(WithBackground("big.mp4", Background::Kind::kVideo), small);
+  Error e = RenderError(OneSceneWithBackground("big.mp4", Background::Kind::kVideo), small);
   EXPECT_EQ(e.field, "scenes[0].background.asset");
   EXPECT_NE(e.message.find("larger than 1 MB (render.max_asset_mb)"), std::string::npos)
       << e.message;
-  e = RenderError(WithBackground("wide.png"), small);
+  e = RenderError(OneSceneWithBackground("wide.png"), small);
   EXPECT_EQ(e.field, "scenes[0].background.asset");
   EXPECT_NE(e.message.find("1200x1000; at most 1 megapixels"), std::string::npos) << e.message;
   // Within the defaults both are fine as far as size goes.
   testing::TempDir out;
-  auto r = RenderVideo(WithBackground("wide.png"), Settings(), out.File("wide.mp4"));
+  auto r = RenderVideo(OneSceneWithBackground("wide.png"), Settings(), out.File("wide.mp4"));
   EXPECT_TRUE(r.has_value()) << r.error().ToString();
 }
 

@@ -4,7 +4,9 @@
 
 #include <filesystem>
 
+#include "render/renderer.h"
 #include "testing/process.h"
+#include "testing/temp_dir.h"
 
 // LeakSanitizer: fontconfig keeps its configuration and font caches for the
 // life of the process (Pango's font map holds them), which LSan reports as
@@ -28,6 +30,22 @@ RenderSettings SmallSettings() {
   s.x264_preset = "ultrafast";
   s.threads = 2;
   return s;
+}
+
+RenderSettings SmallSettingsWithAssets(const std::string& asset_dir) {
+  RenderSettings s = SmallSettings();
+  s.asset_dir = asset_dir;
+  return s;
+}
+
+RgbImage RenderFrameAt(const Manifest& m, const RenderSettings& s, double t_s) {
+  TempDir dir;
+  auto r = RenderVideo(m, s, dir.File("frame.mp4"));
+  EXPECT_TRUE(r.has_value()) << r.error().ToString();
+  if (!r) return {};
+  auto f = DecodeFrameAt(dir.File("frame.mp4"), t_s);
+  EXPECT_TRUE(f.has_value()) << f.error().ToString();
+  return f.value_or(RgbImage{});
 }
 
 void MakeMedia(const std::string& path, const std::vector<std::string>& args) {
@@ -155,6 +173,13 @@ Manifest OneSceneManifest(std::vector<Layer> layers) {
   s.layers = std::move(layers);
   m.scenes = {s};
   m.audio.normalize = false;
+  return m;
+}
+
+Manifest OneSceneWithBackground(const std::string& asset, Background::Kind kind) {
+  Manifest m = OneSceneManifest({});
+  m.scenes[0].background.kind = kind;
+  m.scenes[0].background.asset = asset;
   return m;
 }
 

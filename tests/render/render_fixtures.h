@@ -18,6 +18,11 @@ void ExpectNear(Rgb got, Color want, int tol = kTolerance);
 
 // 320x180 output, ultrafast, 2 threads.
 RenderSettings SmallSettings();
+// The same, with assets resolved inside `asset_dir`.
+RenderSettings SmallSettingsWithAssets(const std::string& asset_dir);
+
+// Renders `m` into a temporary directory and decodes the frame on screen at `t_s`.
+RgbImage RenderFrameAt(const Manifest& m, const RenderSettings& s, double t_s);
 
 // A 640x360 canvas at 30 fps (scaled by 1/2 to the small output), 78 frames:
 //  scene 0 [0, 30): gradient to bottom #4E342E -> #A1887F, white title
@@ -29,6 +34,9 @@ Manifest ThreeSceneManifest();
 
 // One 1 s scene with a solid background and the given layers.
 Manifest OneSceneManifest(std::vector<Layer> layers);
+// One 1 s scene whose background is the asset (a picture, or a clip).
+Manifest OneSceneWithBackground(const std::string& asset,
+                                Background::Kind kind = Background::Kind::kImage);
 
 // ref10 (../shared/reference/ref10.md): 1920x1080 canvas, 30 fps, three
 // 110-frame scenes with 15-frame crossfades, a 440 Hz tone, no narration.

@@ -3,9 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "qa/probe.h"
-#include "render/renderer.h"
 #include "render_fixtures.h"
-#include "testing/temp_dir.h"
 
 namespace aiprod {
 namespace {
@@ -18,12 +16,7 @@ const Color kRed = Hex("#FF0000"), kGreen = Hex("#00C853"), kBlue = Hex("#0D47A1
 
 // Renders `m` at the small settings and decodes frame `n` (30 fps).
 RgbImage FrameOf(const Manifest& m, int n) {
-  testing::TempDir dir;
-  auto r = RenderVideo(m, testing::SmallSettings(), dir.File("v.mp4"));
-  EXPECT_TRUE(r.has_value()) << r.error().ToString();
-  auto f = DecodeFrameAt(dir.File("v.mp4"), (n + 0.5) / 30);
-  EXPECT_TRUE(f.has_value()) << f.error().ToString();
-  return f.value_or(RgbImage{});
+  return testing::RenderFrameAt(m, testing::SmallSettings(), (n + 0.5) / 30);
 }
 
 // Scene 0 red; scene 1 blue with a green left half, entering over 12 frames
