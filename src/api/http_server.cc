@@ -13,6 +13,7 @@
 #include <boost/beast/http.hpp>
 #include <csignal>
 #include <mutex>
+#include <sstream>
 #include <thread>
 #include <unordered_map>
 
@@ -59,6 +60,33 @@ struct Conn {
 template <class Message>
 void CopyHeaders(const HttpResponse& from, Message& to) {
   for (const auto& h : from.headers) to.set(h.name, h.value);
+}
+
+// What the per-address bound counts: an IPv4 address (IPv4-mapped IPv6 ones
+// too), or the /64 prefix of an IPv6 one, since one host commonly holds a
+// whole /64.
+std::string AddressKey(const asio::ip::address& a) {
+  if (!a.is_v6()) return a.to_string();
+  auto v6 = a.to_v6();
+  if (v6.is_v4_mapped()) return asio::ip::make_address_v4(asio::ip::v4_mapped, v6).to_string();
+  auto bytes = v6.to_bytes();
+  for (size_t i = 8; i < bytes.size(); ++i) bytes[i] = 0;
+  return asio::ip::address_v6(bytes).to_string() + "/64";
+}
+
+// A whole response refusing a connection at accept, serialised by Beast so
+// that Content-Length matches the body.
+std::string RefusalBytes(int status, std::string_view code, std::string_view detail) {
+  HttpResponse p = Problem(status, code, detail);
+  http::response<http::string_body> out{static_cast<http::status>(status), 11};
+  CopyHeaders(p, out);
+  out.set(http::field::retry_after, "1");
+  out.body() = std::move(p.body);
+  out.keep_alive(false);
+  out.prepare_payload();
+  std::ostringstream bytes;
+  bytes << out;
+  return bytes.str();
 }
 
 HttpRequest Convert(http::request<http::string_body>& in, const std::string& remote) {
@@ -122,7 +150,10 @@ struct HttpServer::Impl {
         control(ios.front()->get_executor()),
         acceptor(control),
         signals(control),
-        drain_timer(control) {
+        drain_timer(control),
+        busy_reply(RefusalBytes(503, "unavailable", "too busy")),
+        per_address_reply(
+            RefusalBytes(429, "too_many_connections", "too many connections from this address")) {
     for (auto& io : ios) guards.push_back(asio::make_work_guard(*io));
   }
 
@@ -155,10 +186,30 @@ struct HttpServer::Impl {
   std::atomic<size_t> active{0};
   std::mutex mu;
   std::unordered_map<uint64_t, std::weak_ptr<Conn>> conns;  // guarded by mu
+  std::unordered_map<std::string, int> per_address;         // guarded by mu: AddressKey -> open
   uint64_t next_id = 0;                                     // guarded by mu
+  const std::string busy_reply;                             // 503: the server is full
+  const std::string per_address_reply;  // 429: the client's address is at its bound
   std::function<void()> on_signal;
 
   awaitable<void> Accept();
+  // Under mu: the refusal to send to a new connection from `key`, or null to
+  // let it in (the bounds: options.max_connections, max_connections_per_ip
+  // and connection_reserve).
+  const std::string* RefusalFor(const std::string& key) const {
+    size_t total = active.load();
+    size_t max = static_cast<size_t>(std::max(options.max_connections, 1));
+    size_t reserve =
+        std::min(static_cast<size_t>(std::max(options.connection_reserve, 0)), max / 4);
+    auto it = per_address.find(key);
+    int open = it == per_address.end() ? 0 : it->second;
+    if (total >= max) return &busy_reply;
+    if (options.max_connections_per_ip > 0 && open >= options.max_connections_per_ip) {
+      return &per_address_reply;
+    }
+    if (open > 0 && total >= max - reserve) return &busy_reply;
+    return nullptr;
+  }
   // The handler, its exceptions turned into a 500.
   HttpResponse Call(HttpRequest& req) {
     try {
@@ -183,7 +234,7 @@ struct HttpServer::Impl {
   awaitable<bool> WriteStream(Conn& c, HttpResponse& res, unsigned version);
   awaitable<bool> WriteSimple(Conn& c, HttpResponse& res, unsigned version, bool keep_alive);
   void BeginShutdown();
-  void ConnectionEnded(uint64_t id);
+  void ConnectionEnded(uint64_t id, const std::string& key);
   // On the control thread: no connection is left, let every context run out of work.
   void Drained() {
     drain_timer.cancel();
@@ -208,47 +259,62 @@ awaitable<void> HttpServer::Impl::Accept() {
       co_await t.async_wait(redirect_error(use_awaitable, ec));
       continue;
     }
-    if (active.load() >= static_cast<size_t>(options.max_connections)) {
-      static constexpr char kBusy[] =
-          "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/problem+json\r\n"
-          "Retry-After: 1\r\nConnection: close\r\nContent-Length: 95\r\n\r\n"
-          "{\"type\":\"/problems/unavailable\",\"status\":503,\"code\":\"unavailable\","
-          "\"detail\":\"too busy\"}  ";
-      asio::write(sock, asio::buffer(kBusy, sizeof kBusy - 1), ec);
+    auto ep = sock.remote_endpoint(ec);
+    if (ec) {  // the client has gone already
+      sock.close(ec);
+      continue;
+    }
+    std::string key = AddressKey(ep.address());
+    const std::string* refusal = nullptr;
+    uint64_t id = 0;
+    {
+      std::lock_guard lock(mu);
+      refusal = RefusalFor(key);
+      if (!refusal) {
+        id = next_id++;
+        ++per_address[key];
+        ++active;
+      }
+    }
+    if (refusal) {
+      // A fresh socket's send buffer takes these few hundred bytes at once.
+      asio::write(sock, asio::buffer(*refusal), ec);
       sock.shutdown(tcp::socket::shutdown_both, ec);
       sock.close(ec);
       continue;
     }
     sock.set_option(tcp::no_delay(true), ec);
     auto conn = std::make_shared<Conn>(std::move(sock));
-    auto ep = conn->stream.socket().remote_endpoint(ec);
-    conn->remote = ec ? std::string() : ep.address().to_string();
-    uint64_t id;
+    conn->remote = ep.address().to_string();
     {
       std::lock_guard lock(mu);
-      id = next_id++;
       conns[id] = conn;
     }
-    ++active;
-    asio::co_spawn(conn->stream.get_executor(), Session(conn), [this, id](std::exception_ptr e) {
-      if (e) {
-        try {
-          std::rethrow_exception(e);
-        } catch (const std::exception& ex) {
-          log.Warn("connection ended by an exception", {{"error", ex.what()}});
-        }
-      }
-      ConnectionEnded(id);
-    });
+    asio::co_spawn(conn->stream.get_executor(), Session(conn),
+                   [this, id, key](std::exception_ptr e) {
+                     if (e) {
+                       try {
+                         std::rethrow_exception(e);
+                       } catch (const std::exception& ex) {
+                         log.Warn("connection ended by an exception", {{"error", ex.what()}});
+                       }
+                     }
+                     ConnectionEnded(id, key);
+                   });
   }
 }
 
-void HttpServer::Impl::ConnectionEnded(uint64_t id) {
+void HttpServer::Impl::ConnectionEnded(uint64_t id, const std::string& key) {
+  size_t left;
   {
     std::lock_guard lock(mu);
     conns.erase(id);
+    if (auto it = per_address.find(key); it != per_address.end() && --it->second <= 0) {
+      per_address.erase(it);
+    }
+    left = --active;
   }
-  if (--active == 0 && stopping) {
+  if (left == 0 && stopping) {
     asio::post(control, [this] { Drained(); });
   }
 }
@@ -312,13 +378,21 @@ awaitable<bool> HttpServer::Impl::WriteStream(Conn& c, HttpResponse& res, unsign
 awaitable<void> HttpServer::Impl::Session(std::shared_ptr<Conn> c) {
   beast::flat_buffer buf;
   beast::error_code ec;
+  // The first request must arrive whole within read_timeout of the accept:
+  // a connection that sends nothing is not an idle keep-alive one.
+  bool first = true;
+  auto first_deadline = std::chrono::steady_clock::now() + options.read_timeout;
   for (;;) {
     if (buf.size() == 0) {
       // Idle between requests: wait for bytes without a parser, so that a
       // shutdown can close this connection at once.
       if (c->stop) break;
       c->idle = true;
-      c->idle_timer.expires_after(options.keepalive_timeout);
+      if (first) {
+        c->idle_timer.expires_at(first_deadline);
+      } else {
+        c->idle_timer.expires_after(options.keepalive_timeout);
+      }
       std::weak_ptr<Conn> weak = c;
       c->idle_timer.async_wait([weak](beast::error_code e) {
         if (auto cc = weak.lock(); cc && !e) {
@@ -335,7 +409,12 @@ awaitable<void> HttpServer::Impl::Session(std::shared_ptr<Conn> c) {
     http::request_parser<http::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
     parser.body_limit(options.max_body_bytes);
-    c->stream.expires_after(options.read_timeout);
+    if (first) {
+      c->stream.expires_at(first_deadline);
+      first = false;
+    } else {
+      c->stream.expires_after(options.read_timeout);
+    }
     co_await http::async_read_header(c->stream, buf, parser, redirect_error(use_awaitable, ec));
     if (!ec && !parser.is_done()) {
       if (auto expect = parser.get()[http::field::expect]; beast::iequals(expect, "100-continue")) {

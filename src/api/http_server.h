@@ -1,5 +1,6 @@
 // The HTTP/1.1 server (Boost.Beast over Asio, C++20 coroutines): keep-alive,
-// a bounded number of connections, header and body size limits, read and
+// a bounded number of connections (in all and per client address, with a
+// reserve for new addresses), header and body size limits, read and
 // idle timeouts, and graceful shutdown (stop accepting, close idle
 // connections, let requests in flight finish, then return).
 //
@@ -28,9 +29,15 @@ struct ServerOptions {
   int threads = 2;
   int write_threads = 16;  // handlers of other methods than GET/HEAD; 0: on the I/O threads
   int max_connections = 1024;
+  // Connections open from one client address (IPv6: one /64); 0: no bound.
+  int max_connections_per_ip = 64;
+  // The last `connection_reserve` connections (at most a quarter of
+  // max_connections) go only to addresses with no connection open, so one
+  // address can never take every slot.
+  int connection_reserve = 8;
   size_t max_header_bytes = 16 << 10;
   size_t max_body_bytes = 256 << 10;
-  std::chrono::milliseconds read_timeout{10'000};       // one whole request
+  std::chrono::milliseconds read_timeout{10'000};       // one whole request; the first from accept
   std::chrono::milliseconds keepalive_timeout{60'000};  // idle between requests
   std::chrono::milliseconds write_timeout{30'000};      // one write to a slow reader
   std::chrono::milliseconds drain_timeout{20'000};      // shutdown: longest wait

@@ -129,6 +129,8 @@ Result<uint16_t> ApiServer::Start(const std::string& listen_override, bool handl
   o.threads = c.api.threads;
   o.write_threads = c.api.write_threads;
   o.max_connections = c.api.max_connections;
+  o.max_connections_per_ip = c.api.max_connections_per_ip;
+  o.connection_reserve = c.api.connection_reserve;
   o.max_header_bytes = static_cast<size_t>(c.limits.max_header_bytes);
   o.max_body_bytes = static_cast<size_t>(c.limits.max_body_bytes);
   o.read_timeout = std::chrono::milliseconds(static_cast<int64_t>(c.api.read_timeout_s * 1000));

@@ -182,6 +182,12 @@ std::vector<Field> Fields() {
           "api.write_threads", [](Config& c) { return &c.api.write_threads; }, 0, 256),
       i(
           "api.max_connections", [](Config& c) { return &c.api.max_connections; }, 1, 100'000),
+      i(
+          "api.max_connections_per_ip", [](Config& c) { return &c.api.max_connections_per_ip; },
+          0, 100'000),
+      i(
+          "api.connection_reserve", [](Config& c) { return &c.api.connection_reserve; }, 0,
+          25'000),
       d(
           "api.read_timeout_s", [](Config& c) { return &c.api.read_timeout_s; }, 0.1, 3600),
       d(
@@ -207,6 +213,9 @@ std::vector<Field> Fields() {
       s("auth.audience", [](Config& c) { return &c.auth.audience; }),
       d(
           "auth.leeway_s", [](Config& c) { return &c.auth.leeway_s; }, 0, 600),
+      d(
+          "auth.max_token_lifetime_s", [](Config& c) { return &c.auth.max_token_lifetime_s; }, 60,
+          366 * 86400),
       s("auth.role_claim", [](Config& c) { return &c.auth.role_claim; }),
       s("auth.brands_claim", [](Config& c) { return &c.auth.brands_claim; }),
   };

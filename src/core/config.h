@@ -62,6 +62,8 @@ struct ApiConfig {
   int threads = 2;                        // I/O threads (GET handlers run on them)
   int write_threads = 16;                 // handlers of writes: they wait for the disk
   int max_connections = 1024;             // further connections get 503 and are closed
+  int max_connections_per_ip = 64;        // per client address (IPv6: /64), further get 429; 0: off
+  int connection_reserve = 8;             // last slots only for addresses with none open
   double read_timeout_s = 10;             // to receive one whole request (slow clients)
   double keepalive_timeout_s = 60;        // idle keep-alive connections are closed after this
   double drain_timeout_s = 20;            // SIGTERM: longest wait for requests in flight
@@ -84,6 +86,7 @@ struct AuthConfig {
   std::string issuer;                   // required `iss` of every JWT
   std::string audience;                 // required in `aud` of every JWT
   double leeway_s = 60;                 // clock skew allowed for exp / nbf / iat
+  double max_token_lifetime_s = 86400;  // exp - iat (or exp - now without iat) longer: refused
   std::string role_claim = "role";      // claim carrying viewer | editor | admin
   std::string brands_claim = "brands";  // claim carrying the brand ids (or "*")
 };

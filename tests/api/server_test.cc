@@ -1,12 +1,7 @@
 // The HTTP server itself: keep-alive, slow clients, the connection bound, and
 // graceful shutdown of `aiprod serve` on SIGTERM; plus one tiny job run end to
 // end by the in-process worker.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <signal.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <fstream>
@@ -16,50 +11,11 @@
 #include "creative/brand_source.h"
 #include "fixture.h"
 #include "providers/translate/apertium.h"
+#include "raw_conn.h"
 #include "testing/process.h"
 
 namespace aiprod::testing {
 namespace {
-
-// A raw TCP connection, for what an HTTP client library will not do.
-class RawConn {
- public:
-  explicit RawConn(int port) : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(static_cast<uint16_t>(port));
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    connected_ = connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-  }
-  ~RawConn() { close(fd_); }
-  bool connected() const { return connected_; }
-  void Send(const std::string& s) { (void)!write(fd_, s.data(), s.size()); }
-  // Reads until the peer closes or `timeout_ms` passes; closed() tells which.
-  std::string ReadAll(int timeout_ms) {
-    std::string out;
-    auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-    while (std::chrono::steady_clock::now() < end) {
-      pollfd p{fd_, POLLIN, 0};
-      int left = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                      end - std::chrono::steady_clock::now())
-                                      .count());
-      if (poll(&p, 1, std::max(left, 1)) <= 0) continue;
-      char buf[4096];
-      ssize_t n = read(fd_, buf, sizeof buf);
-      if (n <= 0) {
-        closed_ = true;
-        break;
-      }
-      out.append(buf, static_cast<size_t>(n));
-    }
-    return out;
-  }
-  bool closed() const { return closed_; }
-
- private:
-  int fd_;
-  bool connected_ = false, closed_ = false;
-};
 
 class ServerTest : public ApiTest {
  protected:

@@ -7,6 +7,7 @@ Authenticator::Authenticator(const AuthConfig& config, ApiKeyRepository& keys, c
   policy_.issuer = config.issuer;
   policy_.audience = config.audience;
   policy_.leeway_s = static_cast<int64_t>(config.leeway_s);
+  policy_.max_lifetime_s = static_cast<int64_t>(config.max_token_lifetime_s);
 }
 
 Status Authenticator::Init() {

@@ -20,9 +20,14 @@ struct CurlFree {
   void operator()(CURL* c) const { curl_easy_cleanup(c); }
 };
 
+int Progress(void* cancel, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return static_cast<const std::atomic<bool>*>(cancel)->load() ? 1 : 0;  // nonzero aborts
+}
+
 }  // namespace
 
-Result<std::string> FetchUrl(const std::string& url, long timeout_s) {
+Result<std::string> FetchUrl(const std::string& url, long timeout_s,
+                             const std::atomic<bool>* cancel) {
   static std::once_flag once;
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
   std::unique_ptr<CURL, CurlFree> curl(curl_easy_init());
@@ -35,6 +40,11 @@ Result<std::string> FetchUrl(const std::string& url, long timeout_s) {
   curl_easy_setopt(curl.get(), CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl.get(), CURLOPT_WRITEFUNCTION, Collect);
   curl_easy_setopt(curl.get(), CURLOPT_WRITEDATA, &body);
+  if (cancel) {
+    curl_easy_setopt(curl.get(), CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(curl.get(), CURLOPT_XFERINFOFUNCTION, Progress);
+    curl_easy_setopt(curl.get(), CURLOPT_XFERINFODATA, const_cast<std::atomic<bool>*>(cancel));
+  }
   CURLcode rc = curl_easy_perform(curl.get());
   if (rc != CURLE_OK) {
     return Fail(ErrorCode::kUnavailable, "cannot fetch " + url + ": " + curl_easy_strerror(rc));
@@ -57,6 +67,16 @@ ConfiguredKeys::ConfiguredKeys(const AuthConfig& config, const Clock& clock)
   if (!config.jwt_hs256_secret.empty()) hs256_ = Hs256Key(config.jwt_hs256_secret);
 }
 
+ConfiguredKeys::~ConfiguredKeys() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cancel_ = true;
+  wake_.notify_all();
+  if (refresher_.joinable()) refresher_.join();
+}
+
 Result<std::vector<JwtKey>> ConfiguredKeys::Fetch() {
   std::vector<JwtKey> all;
   if (!file_.empty()) {
@@ -64,7 +84,7 @@ Result<std::vector<JwtKey>> ConfiguredKeys::Fetch() {
     AIPROD_ASSIGN(all, ParseJwks(text));
   }
   if (!url_.empty()) {
-    AIPROD_ASSIGN(std::string text, FetchUrl(url_));
+    AIPROD_ASSIGN(std::string text, FetchUrl(url_, 5, &cancel_));
     AIPROD_ASSIGN(auto keys, ParseJwks(text));
     for (auto& k : keys) all.push_back(std::move(k));
   }
@@ -91,17 +111,40 @@ std::optional<JwtKey> ConfiguredKeys::FindKid(const std::string& kid) {
     return std::nullopt;
   };
   bool stale = now - fetched_ms_ > static_cast<int64_t>(cache_s_ * 1000);
-  if (auto k = find(); k && !stale) return k;
-  // Unknown kid (a rotated key?) or a stale cache: refetch, but not too often.
+  auto k = find();
+  // Unknown kid (a rotated key?) or a stale cache: refetch in the background,
+  // but not too often. Meanwhile the keys at hand answer.
+  if (!k || stale) RequestRefreshLocked(now);
+  return k;
+}
+
+void ConfiguredKeys::RequestRefreshLocked(int64_t now) {
+  if (stopping_ || refresh_wanted_ || refreshing_) return;  // one fetch at a time
   if (attempted_ms_ >= 0 && now - attempted_ms_ < static_cast<int64_t>(min_refresh_s_ * 1000)) {
-    return find();
+    return;
   }
   attempted_ms_ = now;
-  if (auto keys = Fetch()) {
-    keys_ = std::move(*keys);
-    fetched_ms_ = now;
+  refresh_wanted_ = true;
+  if (!refresher_.joinable()) refresher_ = std::thread([this] { RefreshLoop(); });
+  wake_.notify_one();
+}
+
+void ConfiguredKeys::RefreshLoop() {
+  std::unique_lock lock(mu_);
+  for (;;) {
+    wake_.wait(lock, [this] { return stopping_ || refresh_wanted_; });
+    if (stopping_) return;
+    refresh_wanted_ = false;
+    refreshing_ = true;
+    lock.unlock();
+    auto keys = Fetch();  // file_ and url_ never change: no lock needed
+    lock.lock();
+    refreshing_ = false;
+    if (keys) {
+      keys_ = std::move(*keys);
+      fetched_ms_ = clock_.NowMs();
+    }
   }
-  return find();
 }
 
 }  // namespace aiprod::api

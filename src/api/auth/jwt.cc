@@ -290,6 +290,13 @@ std::expected<VerifiedJwt, JwtError> VerifyJwt(std::string_view token, JwtKeySou
       return Refuse("token_issued_in_future", "the token was issued in the future");
     }
   }
+  if (policy.max_lifetime_s > 0) {
+    double start = c.contains("iat") ? c["iat"].get<double>() : static_cast<double>(now_s);
+    if (c["exp"].get<double>() - start > static_cast<double>(policy.max_lifetime_s)) {
+      return Refuse("token_lifetime_too_long",
+                    "the token lives longer than " + std::to_string(policy.max_lifetime_s) + " s");
+    }
+  }
   if (!c.contains("iss") || !c["iss"].is_string() || c["iss"] != policy.issuer ||
       policy.issuer.empty()) {
     return Refuse("wrong_issuer", "the token's issuer is not accepted");

@@ -9,7 +9,9 @@
 //  - the signature is checked before any claim is believed;
 //  - `exp` is required, `nbf` and `iat` are checked when present, all with a
 //    small leeway; `iss` must equal the issuer and `aud` contain the audience;
-//    `sub` must be a non-empty string.
+//    `sub` must be a non-empty string;
+//  - a token may live at most `max_lifetime_s` (exp - iat, or exp - now when
+//    it has no iat): a stolen long-lived token is not good for weeks.
 #pragma once
 
 #include <memory>
@@ -63,12 +65,13 @@ struct JwtPolicy {
   std::string issuer;
   std::string audience;
   int64_t leeway_s = 60;
+  int64_t max_lifetime_s = 0;  // 0: no bound
 };
 
 // Why a token was refused. `reason` is stable and goes to the audit log:
 // malformed_token, unsupported_alg, alg_mismatch, unknown_kid, no_key,
 // bad_signature, token_expired, token_not_yet_valid, token_issued_in_future,
-// wrong_issuer, wrong_audience, missing_claim.
+// token_lifetime_too_long, wrong_issuer, wrong_audience, missing_claim.
 struct JwtError {
   std::string reason;
   std::string message;
