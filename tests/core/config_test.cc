@@ -46,6 +46,31 @@ TEST(Config, RejectsUnknownKeysBadValuesAndRanges) {
   EXPECT_FALSE(LoadConfig(dir.File("syntax.toml"), {}));
 }
 
+// The connection and token bounds of issue 20: safe defaults, settable, and
+// refused out of range with their key's name.
+TEST(Config, ConnectionAndTokenBounds) {
+  auto c = LoadConfig("", {});
+  ASSERT_TRUE(c) << c.error().ToString();
+  EXPECT_EQ(c->api.max_connections_per_ip, 64);
+  EXPECT_EQ(c->api.connection_reserve, 8);
+  EXPECT_EQ(c->auth.max_token_lifetime_s, 86400);
+  auto set = LoadConfig("", {{"AIPROD_API_MAX_CONNECTIONS_PER_IP", "0"},
+                             {"AIPROD_API_CONNECTION_RESERVE", "2"},
+                             {"AIPROD_AUTH_MAX_TOKEN_LIFETIME_S", "3600"}});
+  ASSERT_TRUE(set) << set.error().ToString();
+  EXPECT_EQ(set->api.max_connections_per_ip, 0);
+  EXPECT_EQ(set->api.connection_reserve, 2);
+  EXPECT_EQ(set->auth.max_token_lifetime_s, 3600);
+  for (auto [env, key] :
+       {std::pair{"AIPROD_API_MAX_CONNECTIONS_PER_IP", "api.max_connections_per_ip"},
+        std::pair{"AIPROD_API_CONNECTION_RESERVE", "api.connection_reserve"},
+        std::pair{"AIPROD_AUTH_MAX_TOKEN_LIFETIME_S", "auth.max_token_lifetime_s"}}) {
+    auto bad = LoadConfig("", {{env, "-1"}});
+    ASSERT_FALSE(bad) << env;
+    EXPECT_EQ(bad.error().field, key);
+  }
+}
+
 TEST(Config, SecretsComeFromFilesAndAreRedacted) {
   testing::TempDir dir;
   std::string secret(40, 'k');
