@@ -4,43 +4,33 @@
 #include <cctype>
 
 #include "api/service_impl.h"
+#include "api/stream_token.h"
 #include "api/streams.h"
 #include "core/hash.h"
 #include "core/ids.h"
 #include "model/manifest.h"
 #include "pipeline/job_actions.h"
 #include "storage/signed_url.h"
+#include "storage/url_guard.h"
+#include "storage/webhook_outbox.h"
 
 namespace aiprod::api {
 namespace {
 
-// Webhooks are called by the service later: refuse URLs that would make it
-// call itself or the internal network (server-side request forgery).
-Status CheckWebhookUrl(const std::string& url, bool production) {
-  if (url.empty()) return {};
-  bool https = url.starts_with("https://");
-  if (!https && (production || !url.starts_with("http://"))) {
-    return Invalid("webhook_url", "must be an https:// URL");
-  }
-  std::string rest = url.substr(url.find("://") + 3);
-  std::string host = rest.substr(0, rest.find_first_of("/?#"));
-  if (auto at = host.rfind('@'); at != std::string::npos) {
-    return Invalid("webhook_url", "must not carry credentials");
-  }
-  if (!host.empty() && host.front() == '[') {
-    return Invalid("webhook_url", "must name a host, not an IP address");
-  }
-  host = host.substr(0, host.find(':'));
-  for (char& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  bool numeric = !host.empty() && std::all_of(host.begin(), host.end(), [](char c) {
-    return std::isdigit(static_cast<unsigned char>(c)) || c == '.';
-  });
-  if (host.empty() || numeric || host == "localhost" || host.ends_with(".localhost") ||
-      host.ends_with(".internal") || host.ends_with(".local") ||
-      host.find('.') == std::string::npos) {
-    return Invalid("webhook_url", "must name a public host");
-  }
-  return {};
+// The per-brand cap on unfinished jobs (limits.max_active_jobs_per_brand),
+// checked by every route that makes a job runnable again: creation and retry.
+// A 429 to answer when `brand_id` is at the cap; nothing otherwise.
+Result<std::optional<HttpResponse>> ActiveJobCapReached(JobQueries& queries, const Config& config,
+                                                        const std::string& brand_id) {
+  const int cap = config.limits.max_active_jobs_per_brand;
+  if (cap <= 0 || brand_id.empty()) return std::nullopt;
+  AIPROD_ASSIGN(int64_t active, queries.CountActiveForBrand(brand_id, cap));
+  if (active < cap) return std::nullopt;
+  HttpResponse res =
+      Problem(429, "too_many_active_jobs",
+              "brand " + brand_id + " already has " + std::to_string(cap) + " unfinished jobs");
+  res.Set("Retry-After", "30");
+  return res;
 }
 
 std::optional<int64_t> IfMatchRevision(const std::string* v) {
@@ -81,7 +71,11 @@ Result<HttpResponse> ApiService::Impl::CreateJob(Ctx& ctx) {
     Audit(ctx, "job.create", brief.brand_id, "forbidden");
     return Problem(403, "forbidden", "you may not create jobs for brand " + brief.brand_id);
   }
-  AIPROD_TRY(CheckWebhookUrl(brief.webhook_url, config.env == "production"));
+  // Webhooks are called by the service later: the URL gets the sender's own
+  // checks now (server-side request forgery), so a refused one fails here.
+  if (!brief.webhook_url.empty()) {
+    AIPROD_TRY(CheckTargetUrl(brief.webhook_url, WebhookOptionsFromConfig(config).policy));
+  }
   if (deps.translator) {
     for (const auto& lang : brief.target_langs) {
       AIPROD_TRY(FindRoute(deps.translator->DirectPairs(), brief.lang, lang));
@@ -90,16 +84,8 @@ Result<HttpResponse> ApiService::Impl::CreateJob(Ctx& ctx) {
   if (!brief.brand_id.empty() && config.unknown_brand == "error") {
     AIPROD_TRY(brand_source.Find(brief.brand_id));
   }
-  if (int cap = config.limits.max_active_jobs_per_brand; cap > 0 && !brief.brand_id.empty()) {
-    AIPROD_ASSIGN(int64_t active, queries.CountActiveForBrand(brief.brand_id, cap));
-    if (active >= cap) {
-      HttpResponse res = Problem(
-          429, "too_many_active_jobs",
-          "brand " + brief.brand_id + " already has " + std::to_string(cap) + " unfinished jobs");
-      res.Set("Retry-After", "30");
-      return res;
-    }
-  }
+  AIPROD_ASSIGN(auto too_many, ActiveJobCapReached(queries, config, brief.brand_id));
+  if (too_many) return std::move(*too_many);
 
   std::string job_id = NewUuidV7(clock);
   bool replay = false;
@@ -127,7 +113,8 @@ Result<HttpResponse> ApiService::Impl::CreateJob(Ctx& ctx) {
     Audit(ctx, "job.create", job->id, "success",
           {{"brand_id", brief.brand_id},
            {"preset", brief.preset},
-           {"content", CutUtf8(brief.content, 50)}});
+           {"content", CutUtf8(brief.content, 50)}},
+          brief.brand_id);
   }
   JsonWriter w;
   w.BeginObject().Member("id", job->id).Member("state", StateName(job->state));
@@ -224,20 +211,58 @@ Result<HttpResponse> ApiService::Impl::PutManifest(Ctx& ctx) {
   }
   if (!edit) return Unexpected(edit.error());
   Audit(ctx, "job.edit", job.id, "success",
-        {{"revision", edit->revision}, {"changes", edit->changes.size()}});
+        {{"revision", edit->revision}, {"changes", edit->changes.size()}}, job.brief.brand_id);
   HttpResponse res = Reply(200, edit->manifest);
   res.Set("ETag", "\"" + std::to_string(edit->revision) + "\"");
   return res;
 }
 
 Result<HttpResponse> ApiService::Impl::Approve(Ctx& ctx) {
+  // The revision the reviewer saw: If-Match (the manifest's ETag) or
+  // {"revision": N}; without either, the current one, read by the write.
+  std::optional<int64_t> revision;
+  if (const std::string* m = ctx.req.Find("if-match")) {
+    revision = IfMatchRevision(m);
+    if (*revision < 0) return Invalid("If-Match", "must be the manifest's ETag (its revision)");
+  }
+  if (!ctx.req.body.empty()) {
+    if (auto bad = RequireJsonBody(ctx)) return std::move(*bad);
+    AIPROD_ASSIGN(aiprod::Json body, ParseJsonStrict(ctx.req.body, "approval"));
+    AIPROD_ASSIGN(auto r, ObjectReader::Open(body, ""));
+    AIPROD_TRY(r.OnlyKeys({"revision"}));
+    AIPROD_ASSIGN(auto in_body, r.OptInt("revision", 0, 999'999'999));
+    if (in_body && revision && *in_body != *revision) {
+      return Invalid("revision", "differs from If-Match");
+    }
+    if (in_body) revision = in_body;
+  }
   AIPROD_ASSIGN(Job job, JobFor(ctx, ctx.params[0]));
-  if (auto st = ApproveJob(store, job.id, ctx.principal->id, clock.NowMs()); !st) {
-    Audit(ctx, "job.approve", job.id, std::string(CodeName(st.error().code)));
+  if (auto st = ApproveJob(store, job.id, ctx.principal->id, clock.NowMs(), revision); !st) {
+    Audit(ctx, "job.approve", job.id, std::string(CodeName(st.error().code)),
+          aiprod::Json::object(), job.brief.brand_id);
+    if (revision && st.error().code == ErrorCode::kConflict) {
+      // Answered like a stale If-Match on PUT: the reviewer saw another revision.
+      AIPROD_ASSIGN(job, store.GetJob(job.id));
+      const int64_t current = ManifestRevision(job.production_manifest);
+      if (current != *revision && job.state == JobState::kAwaitingApproval) {
+        HttpResponse res =
+            Problem(412, "precondition_failed",
+                    "the manifest is at revision " + std::to_string(current) +
+                        ", not the revision " + std::to_string(*revision) + " you reviewed");
+        res.Set("ETag", "\"" + std::to_string(current) + "\"");
+        return res;
+      }
+    }
     return Unexpected(st.error());
   }
-  Audit(ctx, "job.approve", job.id, "success");
-  return Reply(200, {{"id", job.id}, {"state", "awaiting_approval"}, {"approved", true}});
+  AIPROD_ASSIGN(job, store.GetJob(job.id));
+  const aiprod::Json approved =
+      job.approved_revision ? aiprod::Json(*job.approved_revision) : aiprod::Json();
+  Audit(ctx, "job.approve", job.id, "success", {{"revision", approved}}, job.brief.brand_id);
+  return Reply(200, {{"id", job.id},
+                     {"state", "awaiting_approval"},
+                     {"approved", true},
+                     {"approved_revision", approved}});
 }
 
 Result<HttpResponse> ApiService::Impl::Reject(Ctx& ctx) {
@@ -252,17 +277,20 @@ Result<HttpResponse> ApiService::Impl::Reject(Ctx& ctx) {
   }
   AIPROD_ASSIGN(Job job, JobFor(ctx, ctx.params[0]));
   if (auto st = RejectJob(store, job.id, ctx.principal->id, reason, clock.NowMs()); !st) {
-    Audit(ctx, "job.reject", job.id, std::string(CodeName(st.error().code)));
+    Audit(ctx, "job.reject", job.id, std::string(CodeName(st.error().code)), aiprod::Json::object(),
+          job.brief.brand_id);
     return Unexpected(st.error());
   }
-  Audit(ctx, "job.reject", job.id, "success", {{"reason", CutUtf8(reason, 200)}});
+  Audit(ctx, "job.reject", job.id, "success", {{"reason", CutUtf8(reason, 200)}},
+        job.brief.brand_id);
   return Reply(200, {{"id", job.id}, {"state", "failed"}});
 }
 
 Result<HttpResponse> ApiService::Impl::Cancel(Ctx& ctx) {
   AIPROD_ASSIGN(Job job, JobFor(ctx, ctx.params[0]));
   auto state = store.RequestCancel(job.id, ctx.principal->id, clock.NowMs());
-  Audit(ctx, "job.cancel", job.id, state ? "success" : std::string(CodeName(state.error().code)));
+  Audit(ctx, "job.cancel", job.id, state ? "success" : std::string(CodeName(state.error().code)),
+        aiprod::Json::object(), job.brief.brand_id);
   if (!state) return Unexpected(state.error());
   bool done = *state == JobState::kCancelled;
   return Reply(done ? 200 : 202,
@@ -271,8 +299,22 @@ Result<HttpResponse> ApiService::Impl::Cancel(Ctx& ctx) {
 
 Result<HttpResponse> ApiService::Impl::Retry(Ctx& ctx) {
   AIPROD_ASSIGN(Job job, JobFor(ctx, ctx.params[0]));
+  // A retried job is unfinished again: it counts against its brand's cap
+  // (a job that cannot be retried gets the store's 409 instead).
+  const bool retryable = job.state == JobState::kFailed || job.state == JobState::kQaFailed ||
+                         job.state == JobState::kDead;
+  std::optional<HttpResponse> too_many;
+  if (retryable) {
+    AIPROD_ASSIGN(too_many, ActiveJobCapReached(queries, config, job.brief.brand_id));
+  }
+  if (too_many) {
+    Audit(ctx, "job.retry", job.id, "too_many_active_jobs", aiprod::Json::object(),
+          job.brief.brand_id);
+    return std::move(*too_many);
+  }
   auto state = store.Retry(job.id, ctx.principal->id, clock.NowMs());
-  Audit(ctx, "job.retry", job.id, state ? "success" : std::string(CodeName(state.error().code)));
+  Audit(ctx, "job.retry", job.id, state ? "success" : std::string(CodeName(state.error().code)),
+        aiprod::Json::object(), job.brief.brand_id);
   if (!state) return Unexpected(state.error());
   return Reply(202, {{"id", job.id}, {"state", StateName(*state)}});
 }
@@ -287,11 +329,72 @@ Result<HttpResponse> ApiService::Impl::Events(Ctx& ctx) {
   after = std::strtoll(from.c_str(), &end, 10);
   if (from.empty() || *end != '\0' || after < 0) return Invalid("after", "must be an event id");
   HttpResponse res;
+  if (IsTerminal(job.state)) {
+    // Finished and nothing left to send: 204 is how the EventSource standard
+    // tells a client to stop reconnecting.
+    AIPROD_ASSIGN(auto rest, feed.After(job.id, after, 1));
+    if (rest.empty()) {
+      res.status = 204;
+      return res;
+    }
+  }
+  const Principal& p = *ctx.principal;
+  StreamAccess access;
+  access.slot = stream_slots.Take(p.id, config.api.max_streams_per_principal);
+  if (!access.slot) {
+    res = Problem(429, "too_many_streams",
+                  "you already have " + std::to_string(config.api.max_streams_per_principal) +
+                      " event streams open");
+    res.Set("Retry-After", "5");
+    return res;
+  }
+  access.poll = std::chrono::milliseconds(config.api.sse_poll_ms);
+  access.recheck_ms = static_cast<int64_t>(config.api.stream_recheck_s * 1000);
+  access.until_ms = p.expires_at_s * 1000;
+  if (!p.key_id.empty()) {
+    access.still_allowed = [this, id = p.key_id] { return auth.ActiveKey(id).has_value(); };
+  }
   res.Set("Content-Type", "text/event-stream");
   res.Set("Cache-Control", "no-store");
-  res.stream = MakeEventStream(feed, clock, job.id, after,
-                               std::chrono::milliseconds(config.api.sse_poll_ms));
+  res.stream = MakeEventStream(feed, clock, job.id, after, std::move(access));
   return res;
+}
+
+Result<HttpResponse> ApiService::Impl::EventsToken(Ctx& ctx) {
+  AIPROD_ASSIGN(Job job, JobFor(ctx, ctx.params[0]));
+  const Principal& p = *ctx.principal;
+  int64_t expires = clock.NowMs() / 1000 + static_cast<int64_t>(config.api.stream_token_ttl_s);
+  if (p.expires_at_s > 0) expires = std::min(expires, p.expires_at_s);
+  std::string token = IssueStreamToken(signing_secret, {job.id, p.id, expires, p.expires_at_s});
+  return Reply(200, {{"token", token},
+                     {"expires_at", FormatTimestamp(expires * 1000)},
+                     {"url", Url("/v1/jobs/" + job.id + "/events?token=" + token)}});
+}
+
+std::expected<Principal, AuthFailure> ApiService::Impl::StreamTokenPrincipal(const Ctx& ctx) {
+  StreamGrant grant;
+  LinkVerdict v =
+      VerifyStreamToken(signing_secret, ctx.params[0], ctx.req.Query("token").value_or(""),
+                        clock.NowMs() / 1000, &grant);
+  if (v == LinkVerdict::kExpired) {
+    return std::unexpected(
+        AuthFailure{"stream_token_expired", "the stream token has expired: ask for a new one"});
+  }
+  if (v != LinkVerdict::kValid) {
+    return std::unexpected(AuthFailure{"stream_token_invalid", "invalid stream token"});
+  }
+  // An API key is looked up again: a revoked key's tokens die with it.
+  if (grant.principal_id.starts_with("key:")) return auth.ActiveKey(grant.principal_id.substr(4));
+  // A JWT's claims are not stored anywhere: the token stands for them as
+  // they were when it was issued (the job was visible), for this one job and
+  // until the JWT's own expiry: a viewer of the job's brand.
+  auto job = store.GetJob(grant.job_id);
+  if (!job && job.error().code != ErrorCode::kNotFound) {
+    return std::unexpected(AuthFailure{"auth_unavailable", "cannot check the token right now"});
+  }
+  std::vector<std::string> brands;
+  if (job) brands.push_back(job->brief.brand_id.empty() ? "*" : job->brief.brand_id);
+  return Principal{grant.principal_id, Role::kViewer, std::move(brands), {}, grant.until_s};
 }
 
 Result<HttpResponse> ApiService::Impl::Artifacts(Ctx& ctx) {
@@ -334,7 +437,7 @@ Result<HttpResponse> ApiService::Impl::File(Ctx& ctx) {
   LinkVerdict check = VerifyLink(signing_secret, path, ctx.req.Query("expires").value_or(""),
                                  ctx.req.Query("sig").value_or(""), clock.NowMs() / 1000);
   if (check != LinkVerdict::kValid) {
-    Audit(ctx, "link.denied", path, std::string(LinkVerdictName(check)));
+    AuditFailure(ctx, "link.denied", path, std::string(LinkVerdictName(check)));
     return Problem(403, "forbidden",
                    check == LinkVerdict::kExpired ? "the link has expired" : "invalid link");
   }

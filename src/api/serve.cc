@@ -95,7 +95,7 @@ struct ApiServer::Impl {
 
   void RunMaintenance() {
     while (Pause(1000)) service.Maintenance();
-    service.Maintenance();  // last API key uses
+    service.Maintenance(true);  // last API key uses, failure counts
   }
 };
 

@@ -112,7 +112,8 @@ std::vector<ApiService::Impl::Route> ApiService::Impl::MakeRoutes() {
       {"POST", "/v1/jobs/{id}/reject", {}, A::kPrincipal, Role::kEditor, &Impl::Reject},
       {"POST", "/v1/jobs/{id}/cancel", {}, A::kPrincipal, Role::kEditor, &Impl::Cancel},
       {"POST", "/v1/jobs/{id}/retry", {}, A::kPrincipal, Role::kEditor, &Impl::Retry},
-      {"GET", "/v1/jobs/{id}/events", {}, A::kPrincipal, Role::kViewer, &Impl::Events},
+      {"GET", "/v1/jobs/{id}/events", {}, A::kStreamToken, Role::kViewer, &Impl::Events},
+      {"POST", "/v1/jobs/{id}/events/token", {}, A::kPrincipal, Role::kViewer, &Impl::EventsToken},
       {"GET", "/v1/jobs/{id}/artifacts", {}, A::kPrincipal, Role::kViewer, &Impl::Artifacts},
       {"GET", "/v1/files/{id}/{name}", {}, A::kSignedLink, Role::kViewer, &Impl::File},
       {"GET", "/v1/brands/{id}", {}, A::kPrincipal, Role::kViewer, &Impl::GetBrand},
@@ -142,7 +143,7 @@ ApiService::Impl::Impl(ApiDeps d)
       clock(*deps.clock),
       store(*deps.store),
       keys(deps.pool),
-      audit(deps.pool),
+      audit(deps.pool, config.audit_key),
       brands(deps.pool),
       idempotency(deps.pool),
       queries(deps.pool),
@@ -152,6 +153,8 @@ ApiService::Impl::Impl(ApiDeps d)
                        config.brands_dir, static_cast<size_t>(config.limits.max_input_bytes))),
       auth(config.auth, keys, clock),
       limiter(config.limits.requests_per_s, config.limits.request_burst, clock),
+      failures({config.audit.failure_rows_per_minute, config.audit.max_tracked_sources,
+                config.limits.auth_failures_per_minute}),
       routes(MakeRoutes()),
       access_log(config.log_level == "debug" || config.log_level == "info") {}
 
@@ -179,19 +182,48 @@ std::optional<HttpResponse> ApiService::Impl::RequireJsonBody(const Ctx& ctx) co
 }
 
 void ApiService::Impl::Audit(const Ctx& ctx, std::string action, std::string target,
-                             std::string outcome, aiprod::Json detail) {
+                             std::string outcome, aiprod::Json detail, std::string brand) {
+  // Whatever a request can make long (a path, a token's subject) is cut.
+  const size_t max_chars = static_cast<size_t>(config.audit.max_field_chars);
   AuditEntry e;
   e.at_ms = clock.NowMs();
-  e.principal = ctx.principal ? ctx.principal->id : "";
+  e.principal = CutUtf8(ctx.principal ? ctx.principal->id : "", max_chars);
   e.action = std::move(action);
-  e.target = std::move(target);
+  e.target = CutUtf8(target, max_chars);
   e.outcome = std::move(outcome);
   e.request_id = ctx.request_id;
   e.source = ctx.req.remote_addr;
   e.detail = std::move(detail);
+  for (auto& [k, v] : e.detail.items()) {
+    if (v.is_string()) v = CutUtf8(v.get<std::string>(), max_chars);
+  }
+  e.brand = std::move(brand);
   if (auto st = audit.Append(std::move(e)); !st) {
     deps.log.Error("audit append failed",
                    {{"error", st.error().ToString()}, {"request_id", ctx.request_id}});
+  }
+}
+
+void ApiService::Impl::AuditFailure(const Ctx& ctx, const std::string& action, std::string target,
+                                    const std::string& reason, bool blocking) {
+  if (failures.Admit(ctx.req.remote_addr, action, reason, clock.NowMs(), blocking)) {
+    Audit(ctx, action, std::move(target), reason);
+  }
+}
+
+void ApiService::Impl::FlushFailureCounts(bool everything) {
+  for (const auto& a : failures.TakeAggregates(clock.NowMs(), everything)) {
+    AuditEntry e;
+    e.at_ms = clock.NowMs();
+    e.action = a.action;
+    e.outcome = a.reason;
+    e.source = a.source;
+    e.detail = {{"count", a.count},
+                {"window_start", FormatTimestamp(a.window_start_ms)},
+                {"window_s", FailureThrottle::kWindowMs / 1000}};
+    if (auto st = audit.Append(std::move(e)); !st) {
+      deps.log.Error("audit append failed", {{"error", st.error().ToString()}});
+    }
   }
 }
 
@@ -224,10 +256,23 @@ BriefLimits ApiService::Impl::BriefLimitsFromConfig() const {
 }
 
 HttpResponse ApiService::Impl::Dispatch(const Route& r, Ctx& ctx) {
-  if (r.access == Access::kPrincipal) {
-    auto who = auth.Authenticate(ctx.req);
+  // An address that keeps failing is turned away before its credentials
+  // are checked (limits.auth_failures_per_minute).
+  if (r.access != Access::kPublic) {
+    if (int64_t wait_ms = failures.BlockedForMs(ctx.req.remote_addr, clock.NowMs()); wait_ms > 0) {
+      AuditFailure(ctx, r.access == Access::kSignedLink ? "link.denied" : "auth.failure",
+                   ctx.req.method + " " + r.path, "too_many_failures", false);
+      HttpResponse res = Problem(429, "too_many_failures",
+                                 "too many failed credentials from this address; slow down");
+      res.Set("Retry-After", std::to_string((wait_ms + 999) / 1000));
+      return res;
+    }
+  }
+  if (r.access == Access::kPrincipal || r.access == Access::kStreamToken) {
+    bool by_token = r.access == Access::kStreamToken && ctx.req.Query("token").has_value();
+    auto who = by_token ? StreamTokenPrincipal(ctx) : auth.Authenticate(ctx.req);
     if (!who) {
-      Audit(ctx, "auth.failure", ctx.req.method + " " + r.path, who.error().reason);
+      AuditFailure(ctx, "auth.failure", ctx.req.method + " " + r.path, who.error().reason);
       HttpResponse res = Problem(401, "unauthorized", who.error().message);
       res.Set("WWW-Authenticate", "Bearer realm=\"aiprod\"");
       return res;
@@ -279,7 +324,9 @@ HttpResponse ApiService::Impl::Handle(HttpRequest& req) {
     // A GET's reads (its key lookup, its job) share one read transaction,
     // and maybe the GETs of one event-loop turn too (ApiDeps::share_reads_for).
     std::optional<ConnectionPool::ReadScope> reads;
-    if (route->method == "GET" && route->access == Access::kPrincipal && deps.pool) {
+    if (route->method == "GET" &&
+        (route->access == Access::kPrincipal || route->access == Access::kStreamToken) &&
+        deps.pool) {
       reads.emplace(*deps.pool, deps.share_reads_for);
     }
     res = Dispatch(*route, ctx);
@@ -340,9 +387,10 @@ HttpResponse ApiService::Handle(HttpRequest& req) { return impl_->Handle(req); }
 
 Metrics& ApiService::metrics() { return impl_->metrics; }
 
-void ApiService::Maintenance() {
+void ApiService::Maintenance(bool final) {
   Impl& s = *impl_;
   std::lock_guard lock(s.maintenance_mu);
+  s.FlushFailureCounts(final);
   if (auto st = s.auth.FlushKeyUse(); !st) {
     s.deps.log.Warn("recording API key use failed", {{"error", st.error().ToString()}});
   }

@@ -56,9 +56,10 @@ class ApiService {
   // read at start in the audit log. Call once before Handle.
   Status Init();
   HttpResponse Handle(HttpRequest& req);
-  // Periodic upkeep (every second or so): writes API key last-use times,
-  // forgets day-old idempotency keys.
-  void Maintenance();
+  // Periodic upkeep (every second or so): writes API key last-use times and
+  // the counts of throttled failures of ended minutes (of all minutes when
+  // `final`: at shutdown), forgets day-old idempotency keys.
+  void Maintenance(bool final = false);
   Metrics& metrics();
 
  private:

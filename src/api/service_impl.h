@@ -9,10 +9,12 @@
 
 #include "api/auth/authenticator.h"
 #include "api/event_feed.h"
+#include "api/failure_throttle.h"
 #include "api/metrics.h"
 #include "api/problem.h"
 #include "api/rate_limiter.h"
 #include "api/service.h"
+#include "api/streams.h"
 #include "model/manifest.h"
 #include "pipeline/db_brand_source.h"
 #include "pipeline/job_actions.h"
@@ -33,7 +35,9 @@ struct Ctx {
 
 struct ApiService::Impl {
   using Fn = Result<HttpResponse> (Impl::*)(Ctx&);
-  enum class Access { kPublic, kPrincipal, kSignedLink };
+  // kStreamToken: a principal, or instead a stream token in `?token=`
+  // (api/stream_token.h) for the job the path names.
+  enum class Access { kPublic, kPrincipal, kSignedLink, kStreamToken };
   struct Route {
     std::string method;
     std::string path;  // template
@@ -53,8 +57,16 @@ struct ApiService::Impl {
   HttpResponse Reply(int status, const aiprod::Json& body) const;
   HttpResponse ReplyText(int status, std::string json) const;  // already JSON text
   std::optional<HttpResponse> RequireJsonBody(const Ctx& ctx) const;
+  // `brand`: the brand the target belongs to ("" for none or several), so
+  // that brand-scoped admins see the row (AuditEntry::brand).
   void Audit(const Ctx& ctx, std::string action, std::string target, std::string outcome,
-             aiprod::Json detail = aiprod::Json::object());
+             aiprod::Json detail = aiprod::Json::object(), std::string brand = {});
+  // A failed credential check (`reason`: its code), throttled per client
+  // address (api/failure_throttle.h); `blocking`: counts towards the 429.
+  void AuditFailure(const Ctx& ctx, const std::string& action, std::string target,
+                    const std::string& reason, bool blocking = true);
+  // Writes the counted failures of ended minutes (of all when `everything`).
+  void FlushFailureCounts(bool everything);
   Result<Job> JobFor(const Ctx& ctx, const std::string& id);
   std::string Url(std::string_view path) const;
   BriefLimits BriefLimitsFromConfig() const;
@@ -70,6 +82,9 @@ struct ApiService::Impl {
   Result<HttpResponse> Cancel(Ctx& ctx);
   Result<HttpResponse> Retry(Ctx& ctx);
   Result<HttpResponse> Events(Ctx& ctx);
+  Result<HttpResponse> EventsToken(Ctx& ctx);
+  // The principal a `?token=` stands for, re-checked (a revoked key's fails).
+  std::expected<Principal, AuthFailure> StreamTokenPrincipal(const Ctx& ctx);
   Result<HttpResponse> Artifacts(Ctx& ctx);
   Result<HttpResponse> File(Ctx& ctx);
   // admin_handlers.cc.
@@ -100,6 +115,8 @@ struct ApiService::Impl {
   DbBrandSource brand_source;
   Authenticator auth;
   RateLimiter limiter;
+  FailureThrottle failures;  // failed credential checks per client address
+  StreamSlots stream_slots;  // open event streams per principal
   Metrics metrics;
   std::string signing_secret;
   std::vector<Route> routes;

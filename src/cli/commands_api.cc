@@ -1,11 +1,12 @@
 // `aiprod serve`, `aiprod keys create|list|revoke`, `aiprod brands import`,
-// `aiprod audit verify`: the HTTP service and its administration.
+// `aiprod audit verify|anchor`: the HTTP service and its administration.
 #include <cstdlib>
 
 #include "api/auth/principal.h"
 #include "api/serve.h"
 #include "cli/app.h"
 #include "cli/signals.h"
+#include "core/files.h"
 #include "core/ids.h"
 #include "creative/brand_source.h"
 #include "store/api_keys.h"
@@ -20,8 +21,13 @@ std::string CliPrincipal() {
   return std::string("cli:") + (user && *user ? user : "unknown");
 }
 
-Status AuditCli(App& app, std::string action, std::string target, Json detail = Json::object()) {
-  AuditLog log(app.pool());
+// The CLI runs as the operator: an admin of every brand. Its grants go
+// through the same rule as the API's (Principal::GrantRefusal).
+api::Principal Operator() { return {CliPrincipal(), api::Role::kAdmin, {"*"}, {}}; }
+
+Status AuditCli(App& app, std::string action, std::string target, Json detail = Json::object(),
+                std::string brand = {}) {
+  AuditLog log(app.pool(), app.config().audit_key);
   AuditEntry e;
   e.at_ms = app.clock().NowMs();
   e.principal = CliPrincipal();
@@ -30,6 +36,7 @@ Status AuditCli(App& app, std::string action, std::string target, Json detail = 
   e.outcome = "success";
   e.source = "cli";
   e.detail = std::move(detail);
+  e.brand = std::move(brand);
   return log.Append(std::move(e));
 }
 
@@ -64,7 +71,8 @@ int Serve(GlobalOptions& g, const std::string& listen, bool no_worker) {
 int KeysCreate(GlobalOptions& g, const std::string& role, const std::vector<std::string>& brands,
                const std::string& name) {
   App app(g);
-  if (!api::ParseRole(role)) {
+  auto parsed_role = api::ParseRole(role);
+  if (!parsed_role) {
     return ReportError({ErrorCode::kInvalidInput, "must be viewer, editor or admin", "--role"},
                        g.json);
   }
@@ -78,12 +86,17 @@ int KeysCreate(GlobalOptions& g, const std::string& role, const std::vector<std:
                          g.json);
     }
   }
+  if (auto why = Operator().GrantRefusal(*parsed_role, brands)) {
+    return ReportError({ErrorCode::kInvalidInput, *why, "--brand"}, g.json);
+  }
   if (auto st = app.OpenStore(); !st) return ReportError(st.error(), g.json);
   ApiKeyRepository keys(app.pool());
   NewApiKey k{NewUuidV7(app.clock()), name, role, brands, CliPrincipal()};
   auto created = keys.Create(k, app.clock().NowMs());
   if (!created) return ReportError(created.error(), g.json);
-  if (auto st = AuditCli(app, "key.create", k.id, {{"role", role}, {"brands", brands}}); !st) {
+  if (auto st = AuditCli(app, "key.create", k.id, {{"role", role}, {"brands", brands}},
+                         api::SingleBrand(brands));
+      !st) {
     return ReportError(st.error(), g.json);
   }
   if (g.json) {
@@ -132,10 +145,16 @@ int KeysList(GlobalOptions& g) {
 int KeysRevoke(GlobalOptions& g, const std::string& id) {
   App app(g);
   if (auto st = app.OpenStore(); !st) return ReportError(st.error(), g.json);
-  if (auto st = ApiKeyRepository(app.pool()).Revoke(id, CliPrincipal(), app.clock().NowMs()); !st) {
+  ApiKeyRepository keys(app.pool());
+  auto key = keys.Get(id);  // its brands, for the audit row
+  if (!key) return ReportError(key.error(), g.json);
+  if (auto st = keys.Revoke(id, CliPrincipal(), app.clock().NowMs()); !st) {
     return ReportError(st.error(), g.json);
   }
-  if (auto st = AuditCli(app, "key.revoke", id); !st) return ReportError(st.error(), g.json);
+  if (auto st = AuditCli(app, "key.revoke", id, Json::object(), api::SingleBrand(key->brands));
+      !st) {
+    return ReportError(st.error(), g.json);
+  }
   if (g.json)
     PrintJson({{"id", id}, {"revoked", true}});
   else
@@ -157,7 +176,8 @@ int BrandsImport(GlobalOptions& g, const std::string& file) {
   auto stored = BrandRepository(app.pool())
                     .Put(kit->brand_id, BrandKitToJson(*kit), CliPrincipal(), app.clock().NowMs());
   if (!stored) return ReportError(stored.error(), g.json);
-  if (auto st = AuditCli(app, "brand.update", kit->brand_id, {{"revision", stored->revision}});
+  if (auto st = AuditCli(app, "brand.update", kit->brand_id, {{"revision", stored->revision}},
+                         kit->brand_id);
       !st) {
     return ReportError(st.error(), g.json);
   }
@@ -169,10 +189,29 @@ int BrandsImport(GlobalOptions& g, const std::string& file) {
   return 0;
 }
 
-int AuditVerify(GlobalOptions& g) {
+// `--anchor`: the anchor line itself, or a file holding it.
+Result<AuditAnchor> LoadAnchor(const std::string& arg) {
+  if (arg.starts_with("{")) return ParseAnchor(arg);
+  AIPROD_ASSIGN(std::string text, ReadFile(arg, 64 << 10));
+  return ParseAnchor(text);
+}
+
+int AuditVerify(GlobalOptions& g, const std::string& anchor_arg) {
   App app(g);
   if (auto st = app.OpenStore(); !st) return ReportError(st.error(), g.json);
-  auto v = AuditLog(app.pool()).Verify();
+  const std::string& key = app.config().audit_key;
+  std::optional<AuditAnchor> anchor;
+  if (!anchor_arg.empty()) {
+    if (key.empty()) {
+      return ReportError({ErrorCode::kInvalidInput,
+                          "an anchor is checked with audit_key (AIPROD_AUDIT_KEY)", "audit_key"},
+                         g.json);
+    }
+    auto a = LoadAnchor(anchor_arg);
+    if (!a) return ReportError(a.error(), g.json);
+    anchor = *a;
+  }
+  auto v = AuditLog(app.pool(), key).Verify(anchor ? &*anchor : nullptr);
   if (!v) return ReportError(v.error(), g.json);
   Json problems = Json::array();
   for (const auto& p : v->problems) {
@@ -181,19 +220,61 @@ int AuditVerify(GlobalOptions& g) {
   if (g.json) {
     PrintJson({{"ok", v->problems.empty()},
                {"rows", v->rows},
+               {"keyed", !key.empty()},
+               {"keyed_rows", v->keyed_rows},
                {"head_seq", v->head_seq},
                {"head_hash", v->head_hash},
+               {"anchor_seq", anchor ? Json(anchor->seq) : Json()},
                {"problems", problems}});
   } else {
     for (const auto& p : v->problems) {
       std::printf("row %lld: %s: %s\n", static_cast<long long>(p.seq), p.kind.c_str(),
                   p.message.c_str());
     }
-    std::printf("%s: %lld rows, head %lld %s\n", v->problems.empty() ? "ok" : "TAMPERED",
-                static_cast<long long>(v->rows), static_cast<long long>(v->head_seq),
-                v->head_hash.c_str());
+    if (key.empty()) {
+      std::printf(
+          "unkeyed chain (plain SHA-256): whoever can write the database can rewrite it; "
+          "set audit_key\n");
+    }
+    std::printf("%s: %lld rows (%lld keyed), head %lld %s%s\n",
+                v->problems.empty() ? "ok" : "TAMPERED", static_cast<long long>(v->rows),
+                static_cast<long long>(v->keyed_rows), static_cast<long long>(v->head_seq),
+                v->head_hash.c_str(),
+                anchor ? (", anchored at row " + std::to_string(anchor->seq)).c_str() : "");
   }
   return v->problems.empty() ? 0 : 1;
+}
+
+// Prints a signed head of a chain that verifies, for the operator to keep
+// outside the database (store/audit_anchor.h).
+int AuditAnchorCommand(GlobalOptions& g) {
+  App app(g);
+  if (auto st = app.OpenStore(); !st) return ReportError(st.error(), g.json);
+  const std::string& key = app.config().audit_key;
+  if (key.empty()) {
+    return ReportError(
+        {ErrorCode::kInvalidInput,
+         "an anchor is signed with audit_key (AIPROD_AUDIT_KEY), which is not set", "audit_key"},
+        g.json);
+  }
+  auto v = AuditLog(app.pool(), key).Verify();
+  if (!v) return ReportError(v.error(), g.json);
+  if (v->rows == 0) {
+    return ReportError({ErrorCode::kConflict, "the audit log is empty: nothing to anchor", ""},
+                       g.json);
+  }
+  if (!v->problems.empty()) {
+    for (const auto& p : v->problems) {
+      std::fprintf(stderr, "row %lld: %s: %s\n", static_cast<long long>(p.seq), p.kind.c_str(),
+                   p.message.c_str());
+    }
+    return ReportError(
+        {ErrorCode::kConflict, "the audit chain does not verify: refusing to anchor it", ""},
+        g.json);
+  }
+  AuditAnchor a = SignAnchor(key, v->head_seq, v->head_hash, FormatTimestamp(app.clock().NowMs()));
+  std::printf("%s\n", AnchorText(a).c_str());
+  return 0;
 }
 
 }  // namespace
@@ -235,8 +316,14 @@ void AddApiCommands(CLI::App& app, GlobalOptions& g, int& exit_code) {
 
 auto* audit = app.add_subcommand("audit", "The audit log");
 audit->require_subcommand(1);
-audit->add_subcommand("verify", "Check the hash chain: report changed, removed or reordered rows")
-    ->callback([&g, &exit_code] { exit_code = AuditVerify(g); });
+auto* verify = audit->add_subcommand(
+    "verify", "Check the hash chain: report changed, removed, reordered or unkeyed rows");
+verify->add_option("--anchor", args->file,
+                   "An anchor (the line `audit anchor` printed, or a file holding it): also "
+                   "catch rows cut off the tail or a chain rewritten up to it");
+verify->callback([&g, &exit_code, args] { exit_code = AuditVerify(g, args->file); });
+audit->add_subcommand("anchor", "Print a signed head of the chain to keep outside the database")
+    ->callback([&g, &exit_code] { exit_code = AuditAnchorCommand(g); });
 }  // namespace aiprod::cli
 
 }  // namespace aiprod::cli

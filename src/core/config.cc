@@ -174,6 +174,17 @@ std::vector<Field> Fields() {
       i(
           "limits.max_active_jobs_per_brand",
           [](Config& c) { return &c.limits.max_active_jobs_per_brand; }, 0, 10'000'000),
+      i(
+          "limits.auth_failures_per_minute",
+          [](Config& c) { return &c.limits.auth_failures_per_minute; }, 0, 10'000'000),
+      i(
+          "audit.failure_rows_per_minute",
+          [](Config& c) { return &c.audit.failure_rows_per_minute; }, 0, 10'000),
+      i(
+          "audit.max_tracked_sources", [](Config& c) { return &c.audit.max_tracked_sources; }, 1,
+          10'000'000),
+      i(
+          "audit.max_field_chars", [](Config& c) { return &c.audit.max_field_chars; }, 16, 65'536),
       s("api.listen", [](Config& c) { return &c.api.listen; }),
       s("api.public_url", [](Config& c) { return &c.api.public_url; }),
       i(
@@ -222,7 +233,8 @@ std::vector<Field> Fields() {
   for (auto [key, ref] :
        {std::pair{"signing_secret", +[](Config& c) { return &c.signing_secret; }},
         std::pair{"auth.jwt_hs256_secret", +[](Config& c) { return &c.auth.jwt_hs256_secret; }},
-        std::pair{"webhook_secret", +[](Config& c) { return &c.webhook_secret; }}}) {
+        std::pair{"webhook_secret", +[](Config& c) { return &c.webhook_secret; }},
+        std::pair{"audit_key", +[](Config& c) { return &c.audit_key; }}}) {
     Field secret = s(key, ref);
     secret.secret = true;
     f.push_back(secret);
@@ -386,6 +398,9 @@ Result<Config> LoadConfig(const std::string& path, const std::map<std::string, s
   }
   if (!config.auth.jwt_hs256_secret.empty() && config.auth.jwt_hs256_secret.size() < 32) {
     return Invalid("auth.jwt_hs256_secret", "must be at least 32 bytes");
+  }
+  if (!config.audit_key.empty() && config.audit_key.size() < 32) {
+    return Invalid("audit_key", "must be at least 32 bytes");
   }
   return config;
 }

@@ -53,6 +53,9 @@ struct LimitsConfig {
   double requests_per_s = 50;          // per principal (API key or token subject); 0: unlimited
   int request_burst = 100;             // token bucket size for requests_per_s
   int max_active_jobs_per_brand = 50;  // unfinished jobs per brand (429 above); 0: unlimited
+  // Failed credential checks (401, refused signed link) per client address
+  // and minute after which the address gets 429 until the minute ends; 0: off.
+  int auth_failures_per_minute = 600;
 };
 
 // The HTTP service (`aiprod serve`).
@@ -124,6 +127,15 @@ struct QaConfig {
                         // looked at in each group of pictures (qa/gop_skip.h)
 };
 
+// The audit log (store/audit_log.h): how much a flood of failures may write.
+struct AuditConfig {
+  // Failures of one client address, action and reason written as rows of
+  // their own per minute; the rest become one row with their count.
+  int failure_rows_per_minute = 10;
+  int max_tracked_sources = 10'000;  // addresses counted apart; the rest count as "*"
+  int max_field_chars = 256;         // target, principal and detail strings are cut to this
+};
+
 // Delivered artifacts (src/storage): where they are kept and for how long.
 struct StorageConfig {
   std::string dir;             // local artifact store; empty: <data_dir>/artifacts
@@ -151,6 +163,7 @@ struct Config {
   std::string log_format = "auto";
   std::string signing_secret;  // secret: signs artifact links and webhooks
   std::string webhook_secret;  // secret: signs webhook bodies (empty: signing_secret)
+  std::string audit_key;       // secret: keys the audit log's chain (HMAC) and its anchors
   std::string secrets_file;    // NAME=value lines for secrets; must not be readable by others
   RenderConfig render;
   PlannerConfig planner;
@@ -162,6 +175,7 @@ struct Config {
   WebhookConfig webhook;
   ApiConfig api;
   AuthConfig auth;
+  AuditConfig audit;
 
   std::string DatabasePath() const;
   std::string WorkDir() const;

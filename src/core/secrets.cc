@@ -70,6 +70,10 @@ std::vector<std::string> ProductionProblems(const Config& c) {
   if (auto why = WeakSecretReason(c.signing_secret); !why.empty()) {
     out.push_back("signing_secret is " + why);
   }
+  // Without it, anyone with database access could rewrite the audit chain.
+  if (auto why = WeakSecretReason(c.audit_key); !why.empty()) {
+    out.push_back("audit_key is " + why);
+  }
   if (!c.auth.jwt_hs256_secret.empty()) {
     if (auto why = WeakSecretReason(c.auth.jwt_hs256_secret); !why.empty()) {
       out.push_back("auth.jwt_hs256_secret is " + why);

@@ -134,6 +134,7 @@ TEST(ProductionStartTest, RefusesUnsafeConfigurations) {
   Config c = TestConfig(dir.path());
   c.env = "production";
   c.signing_secret = std::string(40, 'k') + "x";
+  c.audit_key = "audit-" + std::string(40, 'a') + "z";
   c.auth.jwt_hs256_secret.clear();
   EXPECT_TRUE(ProductionProblems(c).empty());
   auto refuse = [&](Config bad, const std::string& why) {
@@ -163,6 +164,13 @@ TEST(ProductionStartTest, RefusesUnsafeConfigurations) {
   Config jwt = c;
   jwt.auth.jwt_hs256_secret = "changemechangemechangemechangeme";
   refuse(jwt, "auth.jwt_hs256_secret");
+  // The audit chain's key: without it the chain can be rewritten.
+  Config no_audit_key = c;
+  no_audit_key.audit_key.clear();
+  refuse(no_audit_key, "audit_key is not set");
+  Config weak_audit_key = c;
+  weak_audit_key.audit_key = std::string(40, 'q');
+  refuse(weak_audit_key, "audit_key is a single repeated character");
 }
 
 }  // namespace
