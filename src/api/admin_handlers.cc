@@ -52,7 +52,7 @@ Result<HttpResponse> ApiService::Impl::PutBrand(Ctx& ctx) {
   AIPROD_ASSIGN(BrandKit kit, BrandKitFromJson(body));
   if (kit.brand_id != id) return Invalid("brand_id", "must equal the brand id in the path");
   AIPROD_ASSIGN(auto stored, brands.Put(id, BrandKitToJson(kit), ctx.principal->id, clock.NowMs()));
-  Audit(ctx, "brand.update", id, "success", {{"revision", stored.revision}});
+  Audit(ctx, "brand.update", id, "success", {{"revision", stored.revision}}, id);
   HttpResponse res = Reply(200, stored.kit);
   res.Set("ETag", "\"" + std::to_string(stored.revision) + "\"");
   return res;
@@ -79,10 +79,16 @@ Result<HttpResponse> ApiService::Impl::CreateKey(Ctx& ctx) {
     }
     k.brands.push_back((*b)[i]);
   }
+  // A principal grants only brands it holds and roles up to its own.
+  if (auto why = ctx.principal->GrantRefusal(*ParseRole(k.role), k.brands)) {
+    Audit(ctx, "key.create", "", "forbidden", {{"role", k.role}, {"brands", k.brands}});
+    return Problem(403, "forbidden", *why);
+  }
   k.created_by = ctx.principal->id;
   AIPROD_ASSIGN(auto created, keys.Create(k, clock.NowMs()));
   Audit(ctx, "key.create", created.first.id, "success",
-        {{"role", k.role}, {"brands", k.brands}, {"name", CutUtf8(k.name, 50)}});
+        {{"role", k.role}, {"brands", k.brands}, {"name", CutUtf8(k.name, 50)}},
+        SingleBrand(k.brands));
   aiprod::Json out = KeyView(created.first);
   out["key"] = created.second;  // shown this once; only its hash is stored
   HttpResponse res = Reply(201, out);
@@ -90,18 +96,28 @@ Result<HttpResponse> ApiService::Impl::CreateKey(Ctx& ctx) {
   return res;
 }
 
-Result<HttpResponse> ApiService::Impl::ListKeys(Ctx&) {
+Result<HttpResponse> ApiService::Impl::ListKeys(Ctx& ctx) {
   AIPROD_ASSIGN(auto list, keys.List());
   aiprod::Json arr = aiprod::Json::array();
-  for (const auto& k : list) arr.push_back(KeyView(k));
+  for (const auto& k : list) {
+    if (ctx.principal->CoversBrands(k.brands)) arr.push_back(KeyView(k));
+  }
   return Reply(200, {{"api_keys", arr}});
 }
 
 Result<HttpResponse> ApiService::Impl::RevokeKey(Ctx& ctx) {
   const std::string& id = ctx.params[0];
   if (!IsUuid(id)) return Fail(ErrorCode::kNotFound, "no such API key");
+  // Another brand's key and a missing key look the same: 404.
+  auto key = keys.Get(id);
+  if (!key && key.error().code != ErrorCode::kNotFound) return Unexpected(key.error());
+  if (key && !ctx.principal->CoversBrands(key->brands)) {
+    Audit(ctx, "key.revoke", id, "forbidden");
+    return Fail(ErrorCode::kNotFound, "no such API key");
+  }
   auto st = keys.Revoke(id, ctx.principal->id, clock.NowMs());
-  Audit(ctx, "key.revoke", id, st ? "success" : std::string(CodeName(st.error().code)));
+  Audit(ctx, "key.revoke", id, st ? "success" : std::string(CodeName(st.error().code)),
+        aiprod::Json::object(), key ? SingleBrand(key->brands) : std::string());
   if (!st) return Unexpected(st.error());
   HttpResponse res;
   res.status = 204;
@@ -124,7 +140,11 @@ Result<HttpResponse> ApiService::Impl::ListAudit(Ctx& ctx) {
     }
     limit = static_cast<int>(v);
   }
-  AIPROD_ASSIGN(auto rows, audit.List(after, limit));
+  // A brand-scoped admin sees the rows of its brands; rows of no brand are
+  // for "*" admins.
+  const Principal& p = *ctx.principal;
+  AIPROD_ASSIGN(auto rows, p.AllBrands() ? audit.List(after, limit)
+                                         : audit.ListForBrands(p.brands, after, limit));
   aiprod::Json arr = aiprod::Json::array();
   for (const auto& r : rows) {
     const AuditEntry& e = r.entry;
@@ -137,6 +157,7 @@ Result<HttpResponse> ApiService::Impl::ListAudit(Ctx& ctx) {
                    {"request_id", e.request_id},
                    {"source", e.source},
                    {"detail", e.detail},
+                   {"brand", e.brand.empty() ? aiprod::Json() : aiprod::Json(e.brand)},
                    {"prev_hash", r.prev_hash},
                    {"hash", r.hash}});
   }

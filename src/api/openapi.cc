@@ -54,7 +54,7 @@ constexpr const char* kDocument = R"json({
   "paths": {
     "/health": {"get": {"summary": "Liveness", "security": [], "responses": {"200": {"description": "alive"}}}},
     "/ready": {"get": {"summary": "Readiness: database reachable, migrations current", "security": [], "responses": {"200": {"description": "ready"}, "503": {"$ref": "#/components/responses/Problem"}}}},
-    "/metrics": {"get": {"summary": "Prometheus metrics (admin)", "responses": {"200": {"description": "text/plain; version=0.0.4"}, "401": {"$ref": "#/components/responses/Problem"}, "403": {"$ref": "#/components/responses/Problem"}}}},
+    "/metrics": {"get": {"summary": "Prometheus metrics (an admin of every brand)", "responses": {"200": {"description": "text/plain; version=0.0.4"}, "401": {"$ref": "#/components/responses/Problem"}, "403": {"$ref": "#/components/responses/Problem"}}}},
     "/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3.1"}}}},
     "/v1/jobs": {
       "post": {"summary": "Create a job (editor)", "parameters": [{"name": "Idempotency-Key", "in": "header", "schema": {"type": "string", "maxLength": 255}}],
@@ -101,12 +101,12 @@ constexpr const char* kDocument = R"json({
         "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/BrandKit"}}}},
         "responses": {"200": {"description": "Stored"}, "400": {"$ref": "#/components/responses/Problem"}, "404": {"$ref": "#/components/responses/Problem"}}}},
     "/v1/api-keys": {
-      "post": {"summary": "Create an API key (admin); the key is shown once", "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["role", "brands"], "properties": {"name": {"type": "string"}, "role": {"enum": ["viewer", "editor", "admin"]}, "brands": {"type": "array", "items": {"type": "string"}}}}}}},
+      "post": {"summary": "Create an API key (admin) for your brands, role up to yours; the key is shown once", "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["role", "brands"], "properties": {"name": {"type": "string"}, "role": {"enum": ["viewer", "editor", "admin"]}, "brands": {"type": "array", "items": {"type": "string"}}}}}}},
         "responses": {"201": {"description": "Created", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ApiKey"}}}}, "400": {"$ref": "#/components/responses/Problem"}, "403": {"$ref": "#/components/responses/Problem"}}},
-      "get": {"summary": "List API keys (admin); never the keys themselves", "responses": {"200": {"description": "Keys"}, "403": {"$ref": "#/components/responses/Problem"}}}},
-    "/v1/api-keys/{id}": {"delete": {"summary": "Revoke an API key (admin); effective immediately", "parameters": [{"$ref": "#/components/parameters/KeyId"}],
+      "get": {"summary": "List API keys of your brands (admin); never the keys themselves", "responses": {"200": {"description": "Keys"}, "403": {"$ref": "#/components/responses/Problem"}}}},
+    "/v1/api-keys/{id}": {"delete": {"summary": "Revoke an API key of your brands (admin); effective immediately", "parameters": [{"$ref": "#/components/parameters/KeyId"}],
         "responses": {"204": {"description": "Revoked"}, "404": {"$ref": "#/components/responses/Problem"}, "409": {"$ref": "#/components/responses/Problem"}}}},
-    "/v1/audit": {"get": {"summary": "The audit log (admin)", "parameters": [{"name": "after", "in": "query", "schema": {"type": "integer"}}, {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000}}],
+    "/v1/audit": {"get": {"summary": "The audit log (admin): rows of your brands, every row for an admin of every brand", "parameters": [{"name": "after", "in": "query", "schema": {"type": "integer"}}, {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000}}],
         "responses": {"200": {"description": "Rows, oldest first, with their chain hashes"}, "403": {"$ref": "#/components/responses/Problem"}}}},
     "/pipeline/run": {"post": {"summary": "Compatibility: same as POST /v1/jobs", "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Brief"}}}},
         "responses": {"202": {"description": "Accepted"}, "400": {"$ref": "#/components/responses/Problem"}}}},

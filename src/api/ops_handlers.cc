@@ -24,7 +24,12 @@ Result<HttpResponse> ApiService::Impl::Ready(Ctx&) {
                {{"status", "ready"}, {"schema_version", *version}, {"engine", store.Engine()}});
 }
 
-Result<HttpResponse> ApiService::Impl::MetricsText(Ctx&) {
+Result<HttpResponse> ApiService::Impl::MetricsText(Ctx& ctx) {
+  // Process-wide figures (every brand's jobs and requests): "*" admins only.
+  if (!ctx.principal->AllBrands()) {
+    return Problem(403, "forbidden",
+                   "metrics cover every brand: this needs an admin of all brands");
+  }
   std::string out = metrics.Render();
   AIPROD_ASSIGN(auto by_state, queries.CountByState());
   out += "# HELP aiprod_jobs Jobs by state.\n# TYPE aiprod_jobs gauge\n";

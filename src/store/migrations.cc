@@ -374,12 +374,21 @@ DROP INDEX idx_job_events_created_at;
 DROP INDEX idx_jobs_brand_id;
 )sql";
 
+// Version 6: audit rows record the brand their target belongs to, so that a
+// brand-scoped admin's GET /v1/audit lists only its brands' rows.
+constexpr std::string_view kSqliteV6 = R"sql(
+ALTER TABLE audit_log ADD COLUMN brand TEXT NOT NULL DEFAULT '';
+CREATE INDEX idx_audit_log_brand ON audit_log(brand, seq);
+)sql";
+constexpr std::string_view kPostgresV6 = kSqliteV6;
+
 const std::vector<Migration> kSqlite = {
     {1, "jobs, events, checkpoints", kSqliteV1},
     {2, "api keys, audit log, idempotency keys, brands", kSqliteV2},
     {3, "webhook deliveries and attempts", kSqliteV3},
     {4, "running jobs per brand apart from jobs", kSqliteV4},
     {5, "lighter event rows and job updates", kSqliteV5},
+    {6, "brand of audit rows", kSqliteV6},
 };
 const std::vector<Migration> kPostgres = {
     {1, "jobs, events, checkpoints", kPostgresV1},
@@ -387,6 +396,7 @@ const std::vector<Migration> kPostgres = {
     {3, "webhook deliveries and attempts", kPostgresV3},
     {4, "running jobs per brand apart from jobs", kPostgresV4},
     {5, "lighter event rows and job updates", kPostgresV5},
+    {6, "brand of audit rows", kPostgresV6},
 };
 
 }  // namespace

@@ -45,7 +45,7 @@ TEST_P(BackupTest, RestoreIntoAFreshDatabaseKeepsJobsEventsAndTheAuditChain) {
   AuditLog audit(*pool);
   for (int i = 0; i < 5; ++i) {
     ASSERT_TRUE(audit.Append({clock.NowMs(), "cli:test", "job.create", ids[i % 3], "success", "",
-                              "cli", Json::object()}));
+                              "cli", Json::object(), ""}));
   }
   auto before = audit.Verify();
   ASSERT_TRUE(before);
