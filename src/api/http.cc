@@ -12,6 +12,24 @@ int HexValue(char c) {
   return -1;
 }
 
+// Percent-decoding; `plus_is_space` only for application/x-www-form-urlencoded
+// (query strings): in a path '+' is itself (RFC 3986).
+std::string Decode(std::string_view s, bool plus_is_space) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && HexValue(s[i + 1]) >= 0 && HexValue(s[i + 2]) >= 0) {
+      out += static_cast<char>(HexValue(s[i + 1]) * 16 + HexValue(s[i + 2]));
+      i += 2;
+    } else if (plus_is_space && s[i] == '+') {
+      out += ' ';
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 const std::string* HttpRequest::Find(std::string_view lower_name) const {
@@ -28,9 +46,9 @@ std::optional<std::string> HttpRequest::Query(std::string_view name) const {
     std::string_view pair = q.substr(0, amp);
     q = amp == std::string_view::npos ? std::string_view() : q.substr(amp + 1);
     auto eq = pair.find('=');
-    std::string key = PercentDecode(pair.substr(0, eq));
+    std::string key = QueryDecode(pair.substr(0, eq));
     if (key == name) {
-      return eq == std::string_view::npos ? std::string() : PercentDecode(pair.substr(eq + 1));
+      return eq == std::string_view::npos ? std::string() : QueryDecode(pair.substr(eq + 1));
     }
   }
   return std::nullopt;
@@ -55,21 +73,9 @@ const std::string* HttpResponse::Find(std::string_view name) const {
   return nullptr;
 }
 
-std::string PercentDecode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && HexValue(s[i + 1]) >= 0 && HexValue(s[i + 2]) >= 0) {
-      out += static_cast<char>(HexValue(s[i + 1]) * 16 + HexValue(s[i + 2]));
-      i += 2;
-    } else if (s[i] == '+') {
-      out += ' ';
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
+std::string PercentDecode(std::string_view s) { return Decode(s, false); }
+
+std::string QueryDecode(std::string_view s) { return Decode(s, true); }
 
 void SplitTarget(std::string_view target, std::string* path, std::string* query) {
   auto q = target.find('?');

@@ -31,7 +31,7 @@ struct HttpRequest {
 
   // The first header named `lower_name` (lower case), or null.
   const std::string* Find(std::string_view lower_name) const;
-  // A percent-decoded query parameter.
+  // A query parameter, decoded as QueryDecode does.
   std::optional<std::string> Query(std::string_view name) const;
 };
 
@@ -62,7 +62,11 @@ struct HttpResponse {
   const std::string* Find(std::string_view name) const;  // case-insensitive
 };
 
+// A path segment: %XX decoded, '+' stays '+' (RFC 3986).
 std::string PercentDecode(std::string_view s);
+// A query string's name or value (application/x-www-form-urlencoded): the
+// same, and '+' is a space.
+std::string QueryDecode(std::string_view s);
 // Splits a target into path and query.
 void SplitTarget(std::string_view target, std::string* path, std::string* query);
 std::string_view ReasonPhrase(int status);

@@ -4,6 +4,8 @@
 
 #include <charconv>
 #include <cstdio>
+#include <mutex>
+#include <unordered_map>
 
 #include "api/problem.h"
 
@@ -13,8 +15,13 @@ namespace {
 class EventStream final : public BodyStream {
  public:
   EventStream(JobEventFeed& feed, const Clock& clock, std::string job_id, int64_t after,
-              std::chrono::milliseconds poll)
-      : feed_(feed), clock_(clock), job_id_(std::move(job_id)), last_id_(after), poll_(poll) {}
+              StreamAccess access)
+      : feed_(feed),
+        clock_(clock),
+        job_id_(std::move(job_id)),
+        last_id_(after),
+        access_(std::move(access)),
+        checked_ms_(clock.NowMs()) {}
 
   Result<std::optional<std::string>> Next() override {
     if (stopped_ || finished_) return std::optional<std::string>();
@@ -22,6 +29,11 @@ class EventStream final : public BodyStream {
     if (!started_) {
       out = "retry: 2000\n\n";
       started_ = true;
+    }
+    int64_t now = clock_.NowMs();
+    if (const char* why = AccessEnded(now)) {
+      finished_ = true;
+      return std::optional<std::string>(out + ": " + why + "\n\n");
     }
     // State first: events up to a terminal state are then all in the read below.
     AIPROD_ASSIGN(auto state, feed_.State(job_id_));
@@ -33,21 +45,31 @@ class EventStream final : public BodyStream {
       last_id_ = e.id;
     }
     if (events.size() < 200 && (!state || IsTerminal(*state))) finished_ = true;
-    int64_t now = clock_.NowMs();
     if (out.empty() && now - last_write_ms_ >= 15'000) out = ": keep-alive\n\n";
     if (!out.empty()) last_write_ms_ = now;
     if (out.empty() && finished_) return std::optional<std::string>();
     return std::optional<std::string>(std::move(out));
   }
-  std::chrono::milliseconds PollInterval() const override { return poll_; }
+  std::chrono::milliseconds PollInterval() const override { return access_.poll; }
   void Stop() override { stopped_ = true; }
 
  private:
+  // Why the caller may no longer read the stream, or null.
+  const char* AccessEnded(int64_t now) {
+    if (access_.until_ms > 0 && now >= access_.until_ms) return "credentials expired";
+    if (access_.still_allowed && now - checked_ms_ >= access_.recheck_ms) {
+      checked_ms_ = now;
+      if (!access_.still_allowed()) return "credentials revoked";
+    }
+    return nullptr;
+  }
+
   JobEventFeed& feed_;
   const Clock& clock_;
   std::string job_id_;
   int64_t last_id_;
-  std::chrono::milliseconds poll_;
+  StreamAccess access_;
+  int64_t checked_ms_;
   bool started_ = false, finished_ = false, stopped_ = false;
   int64_t last_write_ms_ = 0;
 };
@@ -85,8 +107,37 @@ bool ParseU64(std::string_view s, uint64_t* out) {
 
 std::unique_ptr<BodyStream> MakeEventStream(JobEventFeed& feed, const Clock& clock,
                                             std::string job_id, int64_t after_id,
-                                            std::chrono::milliseconds poll) {
-  return std::make_unique<EventStream>(feed, clock, std::move(job_id), after_id, poll);
+                                            StreamAccess access) {
+  return std::make_unique<EventStream>(feed, clock, std::move(job_id), after_id, std::move(access));
+}
+
+struct StreamSlots::State {
+  std::mutex mu;
+  std::unordered_map<std::string, int> open;  // guarded by mu
+};
+
+StreamSlots::StreamSlots() : state_(std::make_shared<State>()) {}
+
+std::shared_ptr<void> StreamSlots::Take(const std::string& principal_id, int max) {
+  {
+    std::lock_guard lock(state_->mu);
+    int& n = state_->open[principal_id];
+    if (max > 0 && n >= max) return nullptr;
+    ++n;
+  }
+  // The deleter gives the place back; the pointer itself is never read.
+  return std::shared_ptr<void>(state_.get(), [state = state_, principal_id](void*) {
+    std::lock_guard lock(state->mu);
+    if (auto it = state->open.find(principal_id); it != state->open.end() && --it->second <= 0) {
+      state->open.erase(it);
+    }
+  });
+}
+
+int StreamSlots::Open(const std::string& principal_id) const {
+  std::lock_guard lock(state_->mu);
+  auto it = state_->open.find(principal_id);
+  return it == state_->open.end() ? 0 : it->second;
 }
 
 RangeResult ParseRange(std::string_view h, uint64_t size, ByteRange* out) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -12,13 +13,42 @@
 
 namespace aiprod::api {
 
+// How long an event stream may go on: the caller's credentials are checked
+// again while it runs, so a revoked API key or an expired JWT ends it.
+struct StreamAccess {
+  std::chrono::milliseconds poll{500};  // how often the feed is read
+  // Called every `recheck_ms` (and not before): false ends the stream (an
+  // API key revoked, or its lookup failing: fail closed). Null: never.
+  std::function<bool()> still_allowed;
+  int64_t recheck_ms = 5000;
+  int64_t until_ms = 0;  // the credential's end (a JWT's exp); 0: none
+  // Held while the stream lives (its place in the per-principal count).
+  std::shared_ptr<void> slot;
+};
+
 // Streams the job's events after `after_id` as SSE (`id`, `event` = event
 // type, `data` = the event JSON), a comment every 15 s to keep proxies from
 // closing an idle stream, and ends once the job is in a terminal state and
-// every event has been sent.
+// every event has been sent, or once `access` says the caller may no longer
+// read it (with a last comment saying why).
 std::unique_ptr<BodyStream> MakeEventStream(JobEventFeed& feed, const Clock& clock,
                                             std::string job_id, int64_t after_id,
-                                            std::chrono::milliseconds poll);
+                                            StreamAccess access);
+
+// Open event streams per principal. Thread-safe; a slot outlives this object
+// safely (it holds the shared count).
+class StreamSlots {
+ public:
+  StreamSlots();
+  // A slot for one more stream of `principal_id`, released when the last copy
+  // is dropped; null if it already has `max` open (max <= 0: no limit).
+  std::shared_ptr<void> Take(const std::string& principal_id, int max);
+  int Open(const std::string& principal_id) const;
+
+ private:
+  struct State;
+  std::shared_ptr<State> state_;
+};
 
 // A response for `path` honouring a `Range` header (null: none): 200 with the
 // whole file, 206 with Content-Range for one satisfiable range, 416 for an

@@ -210,6 +210,13 @@ std::vector<Field> Fields() {
           "api.link_ttl_s", [](Config& c) { return &c.api.link_ttl_s; }, 1, 30 * 86400),
       i(
           "api.sse_poll_ms", [](Config& c) { return &c.api.sse_poll_ms; }, 10, 60'000),
+      i(
+          "api.max_streams_per_principal",
+          [](Config& c) { return &c.api.max_streams_per_principal; }, 0, 100'000),
+      d(
+          "api.stream_recheck_s", [](Config& c) { return &c.api.stream_recheck_s; }, 0.1, 3600),
+      d(
+          "api.stream_token_ttl_s", [](Config& c) { return &c.api.stream_token_ttl_s; }, 1, 3600),
       d(
           "api.read_share_ms", [](Config& c) { return &c.api.read_share_ms; }, 0, 1000),
       s("auth.mode", [](Config& c) { return &c.auth.mode; }, {"required", "off"}),

@@ -72,6 +72,9 @@ struct ApiConfig {
   double drain_timeout_s = 20;            // SIGTERM: longest wait for requests in flight
   double link_ttl_s = 3600;               // lifetime of signed artifact links
   int sse_poll_ms = 500;                  // how often an event stream polls the job's events
+  int max_streams_per_principal = 8;      // open event streams per caller (429 above); 0: no limit
+  double stream_recheck_s = 5;            // an open stream re-checks its API key this often
+  double stream_token_ttl_s = 60;         // lifetime of ?token= event stream tokens
   // Longest a GET may reuse the read snapshot of an earlier GET answered in
   // the same turn of its I/O thread's event loop (SQLite; 0: a snapshot each).
   double read_share_ms = 2;

@@ -285,6 +285,19 @@ TEST_F(ArtifactsTest, NotDeliveredYet) {
   EXPECT_EQ(http_->Get("/v1/jobs/" + id_ + "/artifacts", {Bearer(editor_)}).status, 409);
 }
 
+// '+' in a path is a plus (RFC 3986), not a space: a file named a+b.mp4
+// is served by its link (the signature covers the name as it is).
+TEST_F(ArtifactsTest, APlusInAPathStaysAPlus) {
+  std::string plus = dir_.File("out/a+b.mp4");
+  ASSERT_TRUE(WriteFileAtomic(plus, content_));
+  Deliver(id_, plus);
+  std::string url = VideoUrl();
+  EXPECT_NE(url.find("/a+b.mp4?"), std::string::npos) << url;
+  auto r = http_->Get(url);
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.body, content_);
+}
+
 TEST_F(ArtifactsTest, SignedLinksServeFilesWithRanges) {
   Deliver(id_, video_);
   auto list = http_->Get("/v1/jobs/" + id_ + "/artifacts", {Bearer(editor_)}).json();

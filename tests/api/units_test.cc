@@ -5,6 +5,7 @@
 
 #include "api/auth/jwt.h"
 #include "api/rate_limiter.h"
+#include "api/stream_token.h"
 #include "api/streams.h"
 #include "core/config.h"
 #include "core/files.h"
@@ -44,6 +45,38 @@ TEST(SignedLinkTest, TheApiUsesStoragesLinkScheme) {
   EXPECT_EQ(VerifySignedUrl("k", url, 1999), LinkVerdict::kValid);
   EXPECT_EQ(VerifySignedUrl("k", url, 2001), LinkVerdict::kExpired);
   EXPECT_EQ(VerifySignedUrl("other", url, 0), LinkVerdict::kBadSignature);
+}
+
+TEST(PercentDecodeTest, PlusIsAPlusInAPathAndASpaceOnlyInAQuery) {
+  EXPECT_EQ(api::PercentDecode("a+b"), "a+b");
+  EXPECT_EQ(api::PercentDecode("a%2Bb%20c"), "a+b c");
+  EXPECT_EQ(api::PercentDecode("%zz%4"), "%zz%4");  // not an escape: kept
+  EXPECT_EQ(api::QueryDecode("a+b%2Bc"), "a b+c");
+  api::HttpRequest req;
+  req.query = "q=fresh+coffee&plus=%2B";
+  EXPECT_EQ(req.Query("q"), "fresh coffee");
+  EXPECT_EQ(req.Query("plus"), "+");
+}
+
+TEST(StreamTokenTest, NamesOneJobAndOnePrincipalAndExpires) {
+  api::StreamGrant g{"job-1", "jwt:a.b+c/d", 2000, 3000};
+  std::string token = api::IssueStreamToken("k", g);
+  api::StreamGrant out;
+  EXPECT_EQ(api::VerifyStreamToken("k", "job-1", token, 1999, &out), LinkVerdict::kValid);
+  EXPECT_EQ(out.principal_id, g.principal_id);
+  EXPECT_EQ(out.expires_s, 2000);
+  EXPECT_EQ(out.until_s, 3000);
+  EXPECT_EQ(api::VerifyStreamToken("k", "job-1", token, 2001, &out), LinkVerdict::kExpired);
+  EXPECT_EQ(api::VerifyStreamToken("k", "job-2", token, 0, &out), LinkVerdict::kBadSignature);
+  EXPECT_EQ(api::VerifyStreamToken("other", "job-1", token, 0, &out), LinkVerdict::kBadSignature);
+  EXPECT_EQ(api::VerifyStreamToken("k", "job-1", token + ".x", 0, &out),
+            LinkVerdict::kBadSignature);
+  // Another principal, or a later end, under the same signature: refused.
+  std::string sig = token.substr(token.rfind('.') + 1);
+  EXPECT_EQ(api::VerifyStreamToken("k", "job-1", "2000.3000.a2V5Ong." + sig, 0, &out),
+            LinkVerdict::kBadSignature);
+  EXPECT_EQ(api::VerifyStreamToken("k", "job-1", "2000.0." + token.substr(10), 0, &out),
+            LinkVerdict::kBadSignature);
 }
 
 TEST(RateLimiterTest, TokenBucket) {

@@ -35,22 +35,32 @@ std::expected<Principal, AuthFailure> Authenticator::Authenticate(const HttpRequ
     return std::unexpected(AuthFailure{"missing_credentials", "authentication required"});
   }
   if (credential.starts_with("aiprod_")) {
-    auto key = keys_.FindActive(credential);
-    if (!key) {
-      if (key.error().code == ErrorCode::kNotFound) {
-        return std::unexpected(AuthFailure{"unknown_api_key", "unknown or revoked API key"});
-      }
-      return std::unexpected(AuthFailure{"auth_unavailable", "cannot check the key right now"});
-    }
-    auto role = ParseRole(key->role);
-    if (!role) return std::unexpected(AuthFailure{"bad_key_role", "the key has no valid role"});
-    {
+    auto principal = FromKey(keys_.FindActive(credential));
+    if (principal) {
       std::lock_guard lock(mu_);
-      pending_use_[key->id] = clock_.NowMs();
+      pending_use_[principal->key_id] = clock_.NowMs();
     }
-    return Principal{"key:" + key->id, *role, key->brands, key->id};
+    return principal;
   }
   return FromJwt(credential);
+}
+
+std::expected<Principal, AuthFailure> Authenticator::ActiveKey(const std::string& key_id) {
+  auto key = keys_.Get(key_id);
+  if (key && key->revoked_ms) return FromKey(Fail(ErrorCode::kNotFound, "revoked"));
+  return FromKey(key);
+}
+
+std::expected<Principal, AuthFailure> Authenticator::FromKey(const Result<ApiKeyRecord>& key) {
+  if (!key) {
+    if (key.error().code == ErrorCode::kNotFound) {
+      return std::unexpected(AuthFailure{"unknown_api_key", "unknown or revoked API key"});
+    }
+    return std::unexpected(AuthFailure{"auth_unavailable", "cannot check the key right now"});
+  }
+  auto role = ParseRole(key->role);
+  if (!role) return std::unexpected(AuthFailure{"bad_key_role", "the key has no valid role"});
+  return Principal{"key:" + key->id, *role, key->brands, key->id};
 }
 
 std::expected<Principal, AuthFailure> Authenticator::FromJwt(std::string_view token) {
@@ -84,7 +94,10 @@ std::expected<Principal, AuthFailure> Authenticator::FromJwt(std::string_view to
   } else if (role == Role::kAdmin) {
     brands = {"*"};
   }
-  return Principal{"jwt:" + v->subject, role, std::move(brands), {}};
+  Principal p{"jwt:" + v->subject, role, std::move(brands), {}};
+  // exp was checked to be a number; a stream opened with the token ends there.
+  p.expires_at_s = static_cast<int64_t>(c["exp"].get<double>());
+  return p;
 }
 
 Status Authenticator::FlushKeyUse() {

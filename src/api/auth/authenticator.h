@@ -33,10 +33,14 @@ class Authenticator {
   // Loads JWT keys; fails if a configured JWKS cannot be read.
   Status Init();
   std::expected<Principal, AuthFailure> Authenticate(const HttpRequest& req);
+  // The principal of the API key with this id if it is still active (an open
+  // event stream and a stream token re-check their key with it).
+  std::expected<Principal, AuthFailure> ActiveKey(const std::string& key_id);
   Status FlushKeyUse();
 
  private:
   std::expected<Principal, AuthFailure> FromJwt(std::string_view token);
+  std::expected<Principal, AuthFailure> FromKey(const Result<ApiKeyRecord>& key);
 
   const AuthConfig& config_;
   ApiKeyRepository& keys_;
