@@ -126,14 +126,18 @@ int Edit(GlobalOptions& g, const std::string& id, const std::string& file, bool 
   return 0;
 }
 
-int Approve(GlobalOptions& g, const std::string& id) {
+int Approve(GlobalOptions& g, const std::string& id, std::optional<int64_t> revision) {
   App app(g);
   if (auto st = app.OpenStore(); !st) return ReportError(st.error(), g.json);
-  if (auto st = ApproveJob(app.store(), id, Reviewer(), app.clock().NowMs()); !st) {
+  if (auto st = ApproveJob(app.store(), id, Reviewer(), app.clock().NowMs(), revision); !st) {
     return ReportError(st.error(), g.json);
   }
   if (g.json) {
-    PrintJson({{"job_id", id}, {"approved", true}});
+    Json out = {{"job_id", id}, {"approved", true}};
+    if (auto job = app.store().GetJob(id); job && job->approved_revision) {
+      out["approved_revision"] = *job->approved_revision;
+    }
+    PrintJson(out);
   } else {
     std::printf("job %s approved; it renders on the next `aiprod resume %s` or by a worker\n",
                 id.c_str(), id.c_str());
@@ -161,7 +165,7 @@ void AddReviewCommands(CLI::App& app, GlobalOptions& g, int& exit_code) {
   struct Args {
     std::string id, file, reason;
     bool replace = false;
-    std::optional<int64_t> expect_revision;
+    std::optional<int64_t> expect_revision, revision;
   };
   auto args = std::make_shared<Args>();  // owned by the callbacks, which live as long as `app`
 
@@ -184,7 +188,10 @@ void AddReviewCommands(CLI::App& app, GlobalOptions& g, int& exit_code) {
 
   auto* approve = app.add_subcommand("approve", "Approve a job waiting for review");
   approve->add_option("job", args->id, "Job id")->required();
-  approve->callback([&g, &exit_code, args] { exit_code = Approve(g, args->id); });
+  approve->add_option("--revision", args->revision,
+                      "The manifest revision reviewed (`aiprod review` shows it); refused if an "
+                      "edit came after it");
+  approve->callback([&g, &exit_code, args] { exit_code = Approve(g, args->id, args->revision); });
 
   auto* reject = app.add_subcommand("reject", "Reject a job waiting for review (it fails)");
   reject->add_option("job", args->id, "Job id")->required();

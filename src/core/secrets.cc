@@ -87,6 +87,17 @@ std::vector<std::string> ProductionProblems(const Config& c) {
   if (!c.auth.jwks_url.empty() && !c.auth.jwks_url.starts_with("https://")) {
     out.push_back("auth.jwks_url must use https in production");
   }
+  // Webhooks get their own secret in production (no fallback to
+  // signing_secret, which also signs artifact links), and go to public
+  // https addresses only.
+  if (auto why = WeakSecretReason(c.webhook_secret); !why.empty()) {
+    out.push_back("webhook_secret is " + why);
+  }
+  for (auto [key, on] : {std::pair{"webhook.allow_http", c.webhook.allow_http},
+                         std::pair{"webhook.allow_loopback", c.webhook.allow_loopback},
+                         std::pair{"webhook.allow_private", c.webhook.allow_private}}) {
+    if (on != 0) out.push_back(std::string(key) + " must be 0 in production");
+  }
   if (HasDefaultPassword(c.database)) out.push_back("database uses a default password");
   return out;
 }

@@ -60,6 +60,12 @@ void WriteJobMembers(JsonWriter& w, const Job& job, JobFields fields) {
   } else {
     w.Null();
   }
+  w.Key("approved_revision");
+  if (job.approved_revision) {
+    w.Int(*job.approved_revision);
+  } else {
+    w.Null();
+  }
   w.Member("edits_history", job.edits_history);
   if (all) w.Member("options", job.options);
   w.Key("error");

@@ -45,6 +45,9 @@ struct Job {
   Json qa_report;
   bool approved = false;
   std::optional<int64_t> approval_timestamp_ms;
+  // The manifest revision the approval released, the only one rendered
+  // (null: not approved yet, or approved before this was recorded).
+  std::optional<int64_t> approved_revision;
   Json edits_history = Json::array();
   Json options = Json::object();  // delivery options: output_dir, ...
   std::string error;              // why the job failed, if it did

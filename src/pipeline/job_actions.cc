@@ -7,12 +7,17 @@
 
 namespace aiprod {
 
-Status ApproveJob(Store& store, const std::string& job_id, const std::string& by, int64_t now_ms) {
+Status ApproveJob(Store& store, const std::string& job_id, const std::string& by, int64_t now_ms,
+                  std::optional<int64_t> revision) {
   JobTransition t{JobState::kAwaitingApproval, JobState::kAwaitingApproval, "approved"};
   t.patch.approved = true;
   t.patch.approval_timestamp_ms = now_ms;
   t.run_after_ms = now_ms;
   t.event_data = {{"by", by}};
+  if (revision) t.event_data["revision"] = *revision;
+  // The revision is read (or compared) and recorded by the write itself.
+  t.expect_manifest_revision = revision;
+  t.pin_approved_revision = true;
   return store.Apply(job_id, nullptr, t, now_ms);
 }
 
@@ -96,6 +101,8 @@ Result<ManifestEdit> EditManifest(Store& store, const std::string& job_id, const
   // The store compares this with the stored revision inside the write: a stale
   // If-Match and an edit that raced this one elsewhere both fail there.
   t.expect_manifest_revision = expected_revision.value_or(revision);
+  // The checks above read before the write; the store repeats them in it.
+  t.expect_unapproved = true;
   AIPROD_TRY(store.Apply(job.id, nullptr, t, now_ms));
   return out;
 }

@@ -52,6 +52,12 @@ WebhookJobEndHook::WebhookJobEndHook(Store& store, std::shared_ptr<ConnectionPoo
       log_(std::move(log)),
       outbox_(std::make_unique<WebhookOutbox>(std::move(pool), WebhookOptionsFromConfig(config),
                                               clock)) {
+  if (config.webhook_secret.empty()) {
+    log_.Warn(config.env == "production"
+                  ? "webhook_secret is not set: webhooks are sent unsigned"
+                  : "webhook_secret is not set: webhooks are signed with signing_secret "
+                    "(refused in production)");
+  }
   if (background_retries) retries_ = std::thread([this] { RetryLoop(); });
 }
 

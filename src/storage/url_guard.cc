@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <memory>
 
@@ -39,10 +40,20 @@ AddressClass ClassifyV6(const in6_addr& addr) {
            (uint32_t{b[offset + 2]} << 8) | b[offset + 3];
   };
   static constexpr uint8_t kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF};
+  static constexpr uint8_t kSiit[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0, 0};
   static constexpr uint8_t kNat64[12] = {0, 0x64, 0xFF, 0x9B, 0, 0, 0, 0, 0, 0, 0, 0};
-  if (std::memcmp(b, kMapped, 12) == 0 || std::memcmp(b, kNat64, 12) == 0) {
+  // ::ffff:a.b.c.d (mapped), ::ffff:0:a.b.c.d (SIIT, RFC 7915) and
+  // 64:ff9b::a.b.c.d (NAT64, RFC 6052) reach the IPv4 address inside.
+  if (std::memcmp(b, kMapped, 12) == 0 || std::memcmp(b, kSiit, 12) == 0 ||
+      std::memcmp(b, kNat64, 12) == 0) {
     return ClassifyV4(v4_at(12));
   }
+  // 64:ff9b:1::/48: NAT64 for local use (RFC 8215), translated to addresses
+  // of the operator's choosing.
+  if (b[0] == 0 && b[1] == 0x64 && b[2] == 0xFF && b[3] == 0x9B && b[4] == 0 && b[5] == 1) {
+    return AddressClass::kPrivate;
+  }
+  if (b[0] == 0x20 && b[1] == 0x02) return ClassifyV4(v4_at(2));  // 2002::/16 6to4 (RFC 3056)
   bool zero12 = true;
   for (int i = 0; i < 12; ++i) zero12 = zero12 && b[i] == 0;
   if (zero12) {
@@ -166,6 +177,42 @@ Result<TargetUrl> ParseTargetUrl(std::string_view url, const EgressPolicy& polic
   if (t.port <= 0 || t.port > 65535) return Invalid("webhook_url", "has a bad port");
   t.url = full.s ? full.s : text;
   return t;
+}
+
+Status CheckTargetHost(std::string_view host_in, const EgressPolicy& policy) {
+  std::string host(host_in);
+  for (char& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  auto judged = [&](AddressClass c, const std::string& what) -> Status {
+    if (AddressAllowed(c, policy)) return {};
+    return Invalid("webhook_url", what + " is a " + std::string(AddressClassName(c)) +
+                                      " address; refused (see webhook.allow_*)");
+  };
+  in6_addr v6{};
+  if (inet_pton(AF_INET6, host.c_str(), &v6) == 1) return judged(ClassifyV6(v6), host);
+  // One trailing dot names the same host ("localhost." is localhost).
+  if (host.size() > 1 && host.back() == '.') host.pop_back();
+  if (host.empty() || host.back() == '.') return Invalid("webhook_url", "has a bad host name");
+  // Every IPv4 form getaddrinfo and curl accept: dotted, short (127.1),
+  // hexadecimal (0x7f.1), octal (017700000001), one number (2130706433).
+  in_addr v4{};
+  if (inet_aton(host.c_str(), &v4) != 0) return judged(ClassifyV4(ntohl(v4.s_addr)), host);
+  // Names that are this machine or its own network by convention, whatever
+  // a resolver answers for them today.
+  auto under = [&](std::string_view zone) {
+    return host == zone.substr(1) || host.ends_with(zone);
+  };
+  if (under(".localhost")) return judged(AddressClass::kLoopback, host);
+  if (under(".internal") || under(".local") || under(".home.arpa") ||
+      host.find('.') == std::string::npos) {
+    return judged(AddressClass::kPrivate, host);
+  }
+  return {};
+}
+
+Result<TargetUrl> CheckTargetUrl(std::string_view url, const EgressPolicy& policy) {
+  AIPROD_ASSIGN(TargetUrl target, ParseTargetUrl(url, policy));
+  AIPROD_TRY(CheckTargetHost(target.host, policy));
+  return target;
 }
 
 Result<std::vector<std::string>> ResolveAllowed(const TargetUrl& target,

@@ -31,7 +31,9 @@ enum class AddressClass {
 };
 std::string_view AddressClassName(AddressClass c);
 
-// IPv4-mapped and NAT64 IPv6 addresses are judged by the IPv4 address inside.
+// IPv6 addresses that carry an IPv4 address (mapped ::ffff:0:0/96, SIIT
+// ::ffff:0:0:0/96, NAT64 64:ff9b::/96, 6to4 2002::/16) are judged by it;
+// local-use NAT64 (64:ff9b:1::/48) is private.
 AddressClass ClassifyAddress(const sockaddr* address);
 // A numeric IPv4 or IPv6 address ("10.0.0.1", "::1"); kInvalidInput otherwise.
 Result<AddressClass> ClassifyAddress(std::string_view numeric);
@@ -46,6 +48,16 @@ struct TargetUrl {
 // kInvalidInput: not an absolute http(s) URL, a scheme the policy refuses,
 // credentials in the URL, or no host.
 Result<TargetUrl> ParseTargetUrl(std::string_view url, const EgressPolicy& policy);
+
+// The checks that need no lookup, shared by the API (a brief's webhook_url
+// when the job is created) and the sender (every URL before it is
+// resolved): ParseTargetUrl, then the host. A numeric host in any form a
+// resolver accepts (0x7f.1, 2130706433, 127.1, IPv6) is judged by its
+// address class; localhost and *.localhost count as loopback; *.internal
+// (metadata.google.internal), *.local, *.home.arpa and single-label names as
+// private; one trailing dot changes nothing ("localhost.").
+Status CheckTargetHost(std::string_view host, const EgressPolicy& policy);
+Result<TargetUrl> CheckTargetUrl(std::string_view url, const EgressPolicy& policy);
 
 // Resolves the host and returns its numeric addresses; kInvalidInput naming
 // the address when any of them is refused (all must pass, so that no answer

@@ -41,7 +41,11 @@ WebhookOptions WebhookOptionsFromConfig(const Config& c) {
   o.policy.allow_http = c.webhook.allow_http != 0;
   o.policy.allow_loopback = c.webhook.allow_loopback != 0;
   o.policy.allow_private = c.webhook.allow_private != 0;
-  o.secret = c.webhook_secret.empty() ? c.signing_secret : c.webhook_secret;
+  o.secret = c.webhook_secret;
+  // Outside production only (where a start without webhook_secret is refused):
+  // one secret for links and webhooks is convenient, but a receiver holding
+  // it could sign artifact links. WebhookJobEndHook warns about it.
+  if (o.secret.empty() && c.env != "production") o.secret = c.signing_secret;
   o.max_attempts = c.webhook.max_attempts;
   o.backoff_base_s = c.webhook.backoff_base_s;
   o.backoff_max_s = c.webhook.backoff_max_s;
@@ -141,7 +145,7 @@ Status WebhookOutbox::Send(const WebhookDelivery& d) {
   post.timeout_s = options_.timeout_s;
   if (!options_.secret.empty()) {
     post.headers.emplace_back(std::string(kWebhookSignatureHeader),
-                              WebhookSignature(options_.secret, d.body));
+                              WebhookSignature(options_.secret, d.body, clock_.NowMs() / 1000));
   }
   post.headers.emplace_back("X-Aiprod-Event", d.event);
   post.headers.emplace_back("X-Aiprod-Delivery", d.id);

@@ -9,7 +9,8 @@
 // with the X-Aiprod-Delivery header (also `delivery_id` in the body).
 //
 // Each POST carries the JSON body as stored, `X-Aiprod-Signature:
-// sha256=<HMAC-SHA256(secret, body)>` (webhook_signature.h),
+// t=<unix s>,v1=<HMAC-SHA256(secret, t "." body)>` signed when it is sent
+// (webhook_signature.h: receivers refuse replays older than a tolerance),
 // `X-Aiprod-Event`, `X-Aiprod-Delivery` and `X-Aiprod-Attempt`.
 //
 // Thread-safe.
@@ -37,7 +38,8 @@ struct WebhookOptions {
   double backoff_max_s = 3600;
   double timeout_s = 10;
 };
-// From webhook.* ; the secret is webhook_secret, else signing_secret.
+// From webhook.* ; the secret is webhook_secret, else (outside production
+// only) signing_secret.
 WebhookOptions WebhookOptionsFromConfig(const Config& config);
 
 struct WebhookDelivery {

@@ -152,7 +152,7 @@ PostOutcome PostJson(const HttpPost& post, const EgressPolicy& policy) {
   std::string url = post.url;
   for (;;) {
     out.final_url = url;
-    auto target = ParseTargetUrl(url, policy);
+    auto target = CheckTargetUrl(url, policy);
     if (!target) return finish(PostOutcome::Kind::kGiveUp, target.error().ToString());
     auto addresses = ResolveAllowed(*target, policy);
     if (!addresses) {

@@ -5,7 +5,8 @@ namespace aiprod {
 const char* const kJobColumns =
     "id, content, preset, state, priority, lang, brand_id, target_langs, aspect_ratios, "
     "duration_hint_s, review, draft, webhook_url, production_manifest, consistency_markers, "
-    "cost_estimate, render_result, qa_report, approved, approval_timestamp, edits_history, "
+    "cost_estimate, render_result, qa_report, approved, approval_timestamp, approved_revision, "
+    "edits_history, "
     "options, error, attempts, max_attempts, run_after, lease_owner, lease_expires_at, "
     "lease_epoch, cancel_requested, created_at, updated_at";
 
@@ -52,6 +53,9 @@ Result<Job> JobFromRow(const SqlRows& rows, size_t i) {
   job.approved = rows.Int(i, "approved") != 0;
   if (!rows.IsNull(i, "approval_timestamp")) {
     job.approval_timestamp_ms = rows.Int(i, "approval_timestamp");
+  }
+  if (!rows.IsNull(i, "approved_revision")) {
+    job.approved_revision = rows.Int(i, "approved_revision");
   }
   job.edits_history = JsonColumn(rows, i, "edits_history");
   if (job.edits_history.is_null()) job.edits_history = Json::array();

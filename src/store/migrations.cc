@@ -382,6 +382,15 @@ CREATE INDEX idx_audit_log_brand ON audit_log(brand, seq);
 )sql";
 constexpr std::string_view kPostgresV6 = kSqliteV6;
 
+// Version 7: the manifest revision an approval released (the only one the
+// render stage renders), set in the approval's own UPDATE.
+constexpr std::string_view kSqliteV7 = R"sql(
+ALTER TABLE jobs ADD COLUMN approved_revision INTEGER;
+)sql";
+constexpr std::string_view kPostgresV7 = R"sql(
+ALTER TABLE jobs ADD COLUMN approved_revision BIGINT;
+)sql";
+
 const std::vector<Migration> kSqlite = {
     {1, "jobs, events, checkpoints", kSqliteV1},
     {2, "api keys, audit log, idempotency keys, brands", kSqliteV2},
@@ -389,6 +398,7 @@ const std::vector<Migration> kSqlite = {
     {4, "running jobs per brand apart from jobs", kSqliteV4},
     {5, "lighter event rows and job updates", kSqliteV5},
     {6, "brand of audit rows", kSqliteV6},
+    {7, "approved manifest revision", kSqliteV7},
 };
 const std::vector<Migration> kPostgres = {
     {1, "jobs, events, checkpoints", kPostgresV1},
@@ -397,6 +407,7 @@ const std::vector<Migration> kPostgres = {
     {4, "running jobs per brand apart from jobs", kPostgresV4},
     {5, "lighter event rows and job updates", kPostgresV5},
     {6, "brand of audit rows", kPostgresV6},
+    {7, "approved manifest revision", kPostgresV7},
 };
 
 }  // namespace

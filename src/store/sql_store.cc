@@ -437,13 +437,23 @@ Status SqlStore::CheckFence(SqlConnection& c, const std::string& job_id, const L
   return {};
 }
 
-Status SqlStore::CheckManifestRevision(SqlConnection& c, const std::string& job_id,
-                                       const JobTransition& t, Status* refusal) {
-  AIPROD_ASSIGN(auto rows, c.Query("SELECT production_manifest FROM jobs WHERE id = ?", {job_id}));
-  const int64_t revision =
-      rows.empty() ? 0 : ManifestRevision(JsonColumn(rows, 0, "production_manifest"));
+Status SqlStore::CheckReview(SqlConnection& c, const std::string& job_id, const JobTransition& t,
+                             Status* refusal) {
+  AIPROD_ASSIGN(auto rows, c.Query("SELECT production_manifest, approved, run_after FROM jobs "
+                                   "WHERE id = ?",
+                                   {job_id}));
   *refusal = {};
-  if (revision != *t.expect_manifest_revision) {
+  if (rows.empty()) return {};
+  if (t.expect_unapproved && rows.Int(0, "approved") != 0) {
+    *refusal = Fail(ErrorCode::kConflict, "job " + job_id + " is approved: edits are over");
+    return {};
+  }
+  if (t.expect_unapproved && !rows.IsNull(0, "run_after")) {
+    *refusal = Fail(ErrorCode::kConflict, "job " + job_id + " is not held for review yet");
+    return {};
+  }
+  const int64_t revision = ManifestRevision(JsonColumn(rows, 0, "production_manifest"));
+  if (t.expect_manifest_revision && revision != *t.expect_manifest_revision) {
     *refusal =
         Fail(ErrorCode::kConflict, "the manifest is at revision " + std::to_string(revision) +
                                        ", not " + std::to_string(*t.expect_manifest_revision));
@@ -523,8 +533,8 @@ Status SqlStore::ApplyAll(std::span<Application* const> batch) {
   AIPROD_ASSIGN(auto tx, SqlTransaction::Begin(*c));
   bool notify = false;
   // Updates go out together (one round trip on PostgreSQL) until one must
-  // see an earlier one's outcome: a second step of the same job, or a
-  // revision check that reads before it writes.
+  // see an earlier one's outcome: a second step of the same job. Revision
+  // and review checks are conditions of the UPDATE itself.
   std::vector<Application*> group;
   std::vector<TransitionWrite> writes;
   auto send = [&]() -> Status {
@@ -543,13 +553,8 @@ Status SqlStore::ApplyAll(std::span<Application* const> batch) {
   };
   for (Application* a : ordered) {
     a->outcome = {};
-    const bool revision = a->t->expect_manifest_revision.has_value();
     const bool repeat = !group.empty() && *group.back()->job_id == *a->job_id;  // sorted by job
-    if (revision || repeat) AIPROD_TRY(send());
-    if (revision) {
-      AIPROD_TRY(Diagnose(*c, *a));
-      if (!a->outcome) continue;
-    }
+    if (repeat) AIPROD_TRY(send());
     group.push_back(a);
     writes.push_back(*a);
   }
@@ -588,7 +593,9 @@ Status SqlStore::Diagnose(SqlConnection& c, Application& a) {
                                                std::string(StateName(t.from)));
     return {};
   }
-  if (t.expect_manifest_revision) AIPROD_TRY(CheckManifestRevision(c, *a.job_id, t, &a.outcome));
+  if (t.expect_manifest_revision || t.expect_unapproved) {
+    AIPROD_TRY(CheckReview(c, *a.job_id, t, &a.outcome));
+  }
   return {};
 }
 

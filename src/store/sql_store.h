@@ -57,9 +57,10 @@ class SqlStore final : public Store {
   // database's failure (after which the transaction must not commit).
   Status CheckFence(SqlConnection& c, const std::string& job_id, const Lease* lease, int64_t now_ms,
                     std::string* state_out, Status* refusal);
-  // t.expect_manifest_revision against the stored manifest, inside the transaction.
-  Status CheckManifestRevision(SqlConnection& c, const std::string& job_id, const JobTransition& t,
-                               Status* refusal);
+  // Why a reviewer's edit or approval changed nothing (t.expect_unapproved,
+  // t.expect_manifest_revision), inside the transaction.
+  Status CheckReview(SqlConnection& c, const std::string& job_id, const JobTransition& t,
+                     Status* refusal);
   Result<Job> LoadJob(SqlConnection& c, const std::string& id);
   Status NotifyRunnable(SqlConnection& c);
   struct Creation {
@@ -81,7 +82,7 @@ class SqlStore final : public Store {
   };
   Status ApplyAll(std::span<Application* const> batch);
   // Inside ApplyAll's transaction: why `a` is refused (into a.outcome),
-  // read before anything is written or after its update changed nothing.
+  // read after its update changed nothing.
   Status Diagnose(SqlConnection& c, Application& a);
   // After a's update: a refusal when it changed nothing (a.outcome), else
   // its checkpoint. The returned Status fails the whole batch.

@@ -60,6 +60,7 @@ struct JobPatch {
   std::optional<Json> qa_report;
   std::optional<bool> approved;
   std::optional<int64_t> approval_timestamp_ms;
+  std::optional<int64_t> approved_revision;  // a worker's automatic approval
   std::optional<Json> edits_history;
   std::optional<std::string> error;
 };
@@ -82,10 +83,18 @@ struct JobTransition {
   std::optional<int64_t> run_after_ms;  // null: not runnable until something re-enqueues it
   bool release_lease = false;
   bool count_attempt = false;  // attempts += 1
-  // Compare-and-set for edits: kConflict unless the stored production
-  // manifest's "revision" (0 when absent) is this one, checked under the
-  // write lock, so two editors in different processes cannot both win.
+  // Compare-and-set for edits and approvals: kConflict unless the stored
+  // production manifest's "revision" (0 when absent) is this one. Like the
+  // two below, a condition of the UPDATE itself (a refusal changes no row),
+  // so two editors in different processes cannot both win, and an edit
+  // cannot land after the approval of the revision it replaces.
   std::optional<int64_t> expect_manifest_revision;
+  // kConflict unless the job is parked for review (not runnable) and not
+  // approved: a reviewer's edit.
+  bool expect_unapproved = false;
+  // Records the stored manifest's revision as approved_revision, read by the
+  // same UPDATE: a reviewer's approval (the render stage renders only it).
+  bool pin_approved_revision = false;
 };
 
 struct JobFilter {

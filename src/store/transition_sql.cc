@@ -1,6 +1,8 @@
 #include "store/transition_sql.h"
 
 #include <map>
+#include <optional>
+#include <utility>
 
 #include "store/job_rows.h"
 
@@ -21,6 +23,9 @@ struct Field {
 struct Shape {
   std::vector<Field> set, where;
   std::vector<std::string> exprs;
+  // Further conditions of a reviewer's edit or approval, each with its
+  // parameter if it has one; a shape with guards is written on its own.
+  std::vector<std::pair<std::string, std::optional<SqlValue>>> guards;
   bool leased = false;
 
   std::string Key() const {
@@ -31,7 +36,7 @@ struct Shape {
   }
 };
 
-Shape ShapeOf(const TransitionWrite& w) {
+Shape ShapeOf(SqlDialect dialect, const TransitionWrite& w) {
   const JobTransition& t = *w.t;
   Shape s;
   SqlValue run_after = std::monostate{};
@@ -53,7 +58,11 @@ Shape ShapeOf(const TransitionWrite& w) {
   if (p.approval_timestamp_ms) {
     s.set.push_back({"approval_timestamp", "BIGINT", *p.approval_timestamp_ms});
   }
+  if (p.approved_revision) s.set.push_back({"approved_revision", "BIGINT", *p.approved_revision});
   if (p.error) s.set.push_back({"error", "TEXT", *p.error});
+  if (t.pin_approved_revision) {
+    s.exprs.push_back("approved_revision = " + ManifestRevisionSql(dialect));
+  }
   if (t.count_attempt) s.exprs.push_back("attempts = attempts + 1");
   if (t.release_lease) s.exprs.push_back("lease_owner = NULL, lease_expires_at = NULL");
   s.where = {{"id", "TEXT", *w.job_id}, {"state", "TEXT", std::string(StateName(t.from))}};
@@ -63,6 +72,12 @@ Shape ShapeOf(const TransitionWrite& w) {
     s.where.push_back({"lease_epoch", "BIGINT", w.lease->epoch});
   } else {
     s.where.push_back({"lease_expires_at", "BIGINT", w.now_ms});
+  }
+  if (t.expect_manifest_revision) {
+    s.guards.emplace_back(ManifestRevisionSql(dialect) + " = ?", *t.expect_manifest_revision);
+  }
+  if (t.expect_unapproved) {
+    s.guards.emplace_back("approved = 0 AND run_after IS NULL", std::nullopt);
   }
   return s;
 }
@@ -92,10 +107,15 @@ std::string Assignments(const Shape& s, const std::vector<std::string>& values) 
 SqlStatement OneUpdate(Shape s) {
   std::vector<std::string> marks(s.set.size(), "?");
   std::string sql = "UPDATE jobs SET " + Assignments(s, marks) + " WHERE " +
-                    Fence(s, "", [](size_t) { return std::string("?"); }) + " RETURNING id";
+                    Fence(s, "", [](size_t) { return std::string("?"); });
   std::vector<SqlValue> params;
   for (Field& f : s.set) params.push_back(std::move(f.value));
   for (Field& f : s.where) params.push_back(std::move(f.value));
+  for (auto& [condition, value] : s.guards) {
+    sql += " AND " + condition;
+    if (value) params.push_back(std::move(*value));
+  }
+  sql += " RETURNING id";
   return {std::move(sql), std::move(params)};
 }
 
@@ -130,16 +150,26 @@ SqlStatement ManyUpdate(std::vector<Shape>& rows) {
 
 }  // namespace
 
+std::string ManifestRevisionSql(SqlDialect dialect) {
+  return dialect == SqlDialect::kPostgres
+             ? "COALESCE((production_manifest->>'revision')::BIGINT, 0)"
+             : "COALESCE(CAST(json_extract(production_manifest, '$.revision') AS INTEGER), 0)";
+}
+
 std::vector<SqlStatement> TransitionUpdates(SqlDialect dialect,
                                             std::span<const TransitionWrite> writes) {
   std::vector<SqlStatement> out;
   if (dialect != SqlDialect::kPostgres) {
-    for (const TransitionWrite& w : writes) out.push_back(OneUpdate(ShapeOf(w)));
+    for (const TransitionWrite& w : writes) out.push_back(OneUpdate(ShapeOf(dialect, w)));
     return out;
   }
   std::map<std::string, std::vector<Shape>> by_shape;
   for (const TransitionWrite& w : writes) {
-    Shape s = ShapeOf(w);
+    Shape s = ShapeOf(dialect, w);
+    if (!s.guards.empty()) {
+      out.push_back(OneUpdate(std::move(s)));
+      continue;
+    }
     by_shape[s.Key()].push_back(std::move(s));
   }
   for (auto& [key, rows] : by_shape) {

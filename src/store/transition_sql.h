@@ -23,6 +23,10 @@ struct TransitionWrite {
   int64_t now_ms;
 };
 
+// The stored production manifest's "revision" (0 when absent) as an SQL
+// expression over the jobs row.
+std::string ManifestRevisionSql(SqlDialect dialect);
+
 // The statements that apply `writes` (distinct jobs), each returning the id
 // of every job it changed. SQLite: one statement per write.
 std::vector<SqlStatement> TransitionUpdates(SqlDialect dialect,

@@ -58,6 +58,24 @@ TEST_F(JobsTest, BadInputIsAProblemNamingTheField) {
   EXPECT_TRUE(http_->Get("/v1/jobs", {Bearer(editor_)}).json()["jobs"].empty());
 }
 
+TEST_F(JobsTest, WebhookUrlsGetTheSendersChecksAtCreation) {
+  for (const char* url :
+       {"https://localhost./h", "https://metadata.google.internal./x", "https://0x7f.1/h",
+        "https://2130706433/h", "https://017700000001/h", "https://127.1/h",
+        "https://[2002:a9fe:a9fe::]/h", "https://[64:ff9b:1::a00:1]/h",
+        "https://[::ffff:0:a9fe:a9fe]/h", "http://hooks.example.com/h"}) {
+    auto r = http_->Post("/v1/jobs", Json{{"content", "Hi."}, {"webhook_url", url}}.dump(),
+                         {Bearer(editor_)});
+    EXPECT_EQ(r.status, 400) << url << ": " << r.body;
+    EXPECT_EQ(r.json()["field"], "webhook_url") << url;
+  }
+  EXPECT_TRUE(http_->Get("/v1/jobs", {Bearer(editor_)}).json()["jobs"].empty());
+  auto ok = http_->Post(
+      "/v1/jobs", Json{{"content", "Hi."}, {"webhook_url", "https://hooks.example.com/h"}}.dump(),
+      {Bearer(editor_)});
+  EXPECT_EQ(ok.status, 202) << ok.body;
+}
+
 TEST_F(JobsTest, BodyOverTheLimitIs413) {
   std::string big = R"({"content": ")" + std::string(300 << 10, 'a') + R"("})";
   auto r = http_->Post("/v1/jobs", big, {Bearer(editor_)});
@@ -195,6 +213,41 @@ TEST_F(JobsTest, ManifestEditsNeedIfMatchAndAreRecorded) {
   EXPECT_EQ(http_->Put(path, edited.dump(), {Bearer(editor_), "If-Match: \"2\""}).status, 409);
 }
 
+TEST_F(JobsTest, ApprovalTakesTheRevisionTheReviewerSaw) {
+  std::string id = CreateJob(editor_, {{"brand_id", "acme"}, {"review", true}});
+  ParkForReview(id);
+  std::string path = "/v1/jobs/" + id;
+  Json seen = http_->Get(path + "/manifest", {Bearer(editor_)}).json();  // revision 1
+  Json edited = seen;
+  edited["variants"][0]["scenes"][0]["layers"][0]["text"] = "Edited meanwhile";
+  ASSERT_EQ(
+      http_->Put(path + "/manifest", edited.dump(), {Bearer(editor_), "If-Match: \"1\""}).status,
+      200);
+  // The reviewer approves what they saw, revision 1: refused, it is 2 now.
+  auto r = http_->Post(path + "/approve", "", {Bearer(editor_), "If-Match: \"1\""});
+  EXPECT_EQ(r.status, 412) << r.body;
+  EXPECT_EQ(r.json()["code"], "precondition_failed");
+  EXPECT_EQ(r.header("etag"), "\"2\"");
+  r = http_->Post(path + "/approve", R"({"revision": 1})", {Bearer(editor_)});
+  EXPECT_EQ(r.status, 412) << r.body;
+  EXPECT_FALSE(store_->GetJob(id)->approved);
+  EXPECT_EQ(http_->Post(path + "/approve", R"({"revision": "2"})", {Bearer(editor_)}).status, 400);
+  EXPECT_EQ(
+      http_->Post(path + "/approve", R"({"revision": 2})", {Bearer(editor_), "If-Match: \"3\""})
+          .status,
+      400);
+  r = http_->Post(path + "/approve", R"({"revision": 2})", {Bearer(editor_)});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json()["approved_revision"], 2);
+  Json view = http_->Get(path, {Bearer(editor_)}).json();
+  EXPECT_EQ(view["approved_revision"], 2);
+  EXPECT_EQ(view["approved"], true);
+  // Edits are over once approved.
+  EXPECT_EQ(
+      http_->Put(path + "/manifest", edited.dump(), {Bearer(editor_), "If-Match: \"2\""}).status,
+      409);
+}
+
 TEST_F(JobsTest, RejectFailsTheJobWithTheReason) {
   std::string id = CreateJob(editor_, {{"brand_id", "acme"}, {"review", true}});
   EXPECT_EQ(http_->Post("/v1/jobs/" + id + "/reject", "", {Bearer(editor_)}).status, 409);
@@ -238,6 +291,22 @@ TEST_F(JobsTest, ActiveJobsPerBrandAreLimited) {
   EXPECT_EQ(
       http_->Post("/v1/jobs", R"({"content": "Hi."})", {Bearer(Key("editor", {"globex"}))}).status,
       202);
+}
+
+TEST_F(JobsTest, RetryCountsAgainstTheActiveJobCap) {
+  std::string failed = CreateJob(editor_, {{"brand_id", "acme"}, {"review", true}});
+  ParkForReview(failed);
+  ASSERT_EQ(http_->Post("/v1/jobs/" + failed + "/reject", "", {Bearer(editor_)}).status, 200);
+  std::string running = CreateJob(editor_, {{"brand_id", "acme"}});
+  config_.limits.max_active_jobs_per_brand = 1;  // read per request
+  auto r = http_->Post("/v1/jobs/" + failed + "/retry", "", {Bearer(editor_)});
+  EXPECT_EQ(r.status, 429) << r.body;
+  EXPECT_EQ(r.json()["code"], "too_many_active_jobs");
+  EXPECT_FALSE(r.header("retry-after").empty());
+  EXPECT_EQ(store_->GetJob(failed)->state, JobState::kFailed);
+  // Once the brand is under its cap again, the retry goes through.
+  ASSERT_EQ(http_->Post("/v1/jobs/" + running + "/cancel", "", {Bearer(editor_)}).status, 200);
+  EXPECT_EQ(http_->Post("/v1/jobs/" + failed + "/retry", "", {Bearer(editor_)}).status, 202);
 }
 
 TEST_F(JobsTest, EventsStreamUntilTheJobFinishes) {

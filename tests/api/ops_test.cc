@@ -134,6 +134,7 @@ TEST(ProductionStartTest, RefusesUnsafeConfigurations) {
   Config c = TestConfig(dir.path());
   c.env = "production";
   c.signing_secret = std::string(40, 'k') + "x";
+  c.webhook_secret = "webhook-" + std::string(40, 'w') + "y";
   c.audit_key = "audit-" + std::string(40, 'a') + "z";
   c.auth.jwt_hs256_secret.clear();
   EXPECT_TRUE(ProductionProblems(c).empty());
@@ -171,6 +172,21 @@ TEST(ProductionStartTest, RefusesUnsafeConfigurations) {
   Config weak_audit_key = c;
   weak_audit_key.audit_key = std::string(40, 'q');
   refuse(weak_audit_key, "audit_key is a single repeated character");
+  // Webhooks: their own strong secret (no fallback to signing_secret), and
+  // no way to this network's addresses or plain http.
+  Config no_webhook_secret = c;
+  no_webhook_secret.webhook_secret.clear();
+  refuse(no_webhook_secret, "webhook_secret is not set");
+  Config weak_webhook_secret = c;
+  weak_webhook_secret.webhook_secret = "changemechangemechangemechangeme";
+  refuse(weak_webhook_secret, "webhook_secret is a well-known default");
+  for (auto [key, field] : {std::pair{"webhook.allow_http", &WebhookConfig::allow_http},
+                            std::pair{"webhook.allow_loopback", &WebhookConfig::allow_loopback},
+                            std::pair{"webhook.allow_private", &WebhookConfig::allow_private}}) {
+    Config open = c;
+    open.webhook.*field = 1;
+    refuse(open, std::string(key) + " must be 0");
+  }
 }
 
 }  // namespace

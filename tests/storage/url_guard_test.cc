@@ -78,5 +78,68 @@ TEST(UrlGuard, ParsesAndRefusesUrls) {
   EXPECT_FALSE(ResolveAllowed(*localhost, strict));  // a name is judged by its addresses
 }
 
+TEST(UrlGuard, IPv4InsideIPv6IsJudgedByTheIPv4Address) {
+  EXPECT_EQ(Class("2002:7f00:1::"), AddressClass::kLoopback);       // 6to4 of 127.0.0.1
+  EXPECT_EQ(Class("2002:a9fe:a9fe::1"), AddressClass::kLinkLocal);  // 6to4 of the metadata address
+  EXPECT_EQ(Class("2002:c0a8:101::"), AddressClass::kPrivate);      // 6to4 of 192.168.1.1
+  EXPECT_EQ(Class("2002:5db8:d822::"), AddressClass::kPublic);      // 6to4 of 93.184.216.34
+  EXPECT_EQ(Class("64:ff9b::7f00:1"), AddressClass::kLoopback);     // NAT64
+  EXPECT_EQ(Class("64:ff9b:1::a00:1"), AddressClass::kPrivate);     // NAT64, local use
+  EXPECT_EQ(Class("64:ff9b:1:ffff::5db8:d822"), AddressClass::kPrivate);
+  EXPECT_EQ(Class("::ffff:0:127.0.0.1"), AddressClass::kLoopback);  // SIIT
+  EXPECT_EQ(Class("::ffff:0:a9fe:a9fe"), AddressClass::kLinkLocal);
+  EXPECT_EQ(Class("::ffff:0:93.184.216.34"), AddressClass::kPublic);
+  EXPECT_EQ(Class("::ffff:169.254.169.254"), AddressClass::kLinkLocal);  // mapped
+}
+
+TEST(UrlGuard, HostsAreCheckedWithoutALookupInEveryFormAResolverAccepts) {
+  EgressPolicy strict;
+  for (const char* url : {"https://localhost./h",
+                          "https://LOCALHOST/h",
+                          "https://api.localhost./h",
+                          "https://metadata.google.internal./computeMetadata/v1/",
+                          "https://metadata.google.internal/",
+                          "https://printer.local./",
+                          "https://router.home.arpa/",
+                          "https://intranet/",
+                          "https://intranet./",
+                          "https://0x7f.1/",
+                          "https://0x7f000001/",
+                          "https://2130706433/",
+                          "https://017700000001/",
+                          "https://127.1/",
+                          "https://0177.0.0.1/",
+                          "https://10.1/",
+                          "https://0xa9.0xfe.0xa9.0xfe/",
+                          "https://127.0.0.1./",
+                          "https://0/",
+                          "https://[::1]/",
+                          "https://[2002:7f00:1::]/",
+                          "https://[64:ff9b:1::1]/",
+                          "https://[::ffff:0:7f00:1]/",
+                          "https://[::ffff:127.0.0.1]/",
+                          "https://[fe80::1]/",
+                          "https://example.com../"}) {
+    auto r = CheckTargetUrl(url, strict);
+    EXPECT_FALSE(r) << url;
+    if (!r) {
+      EXPECT_EQ(r.error().code, ErrorCode::kInvalidInput) << url;
+      EXPECT_EQ(r.error().field, "webhook_url") << url;
+    }
+  }
+  for (const char* url : {"https://hooks.example.com/h", "https://hooks.example.com./h",
+                          "https://93.184.216.34/h", "https://[2606:2800:220:1::1]/h",
+                          "https://[2002:5db8:d822::1]/h", "https://local.example.com/h"}) {
+    EXPECT_TRUE(CheckTargetUrl(url, strict)) << url;
+  }
+  // The operator's allowances open what they name, and nothing else.
+  EXPECT_TRUE(CheckTargetUrl("https://localhost./h", {.allow_loopback = true}));
+  EXPECT_TRUE(CheckTargetUrl("https://0x7f.1/h", {.allow_loopback = true}));
+  EXPECT_FALSE(CheckTargetUrl("https://metadata.google.internal./", {.allow_loopback = true}));
+  EXPECT_TRUE(CheckTargetUrl("https://intranet/", {.allow_private = true}));
+  EXPECT_FALSE(CheckTargetUrl("https://0/", {true, true, true}));  // unspecified: never
+  EXPECT_FALSE(CheckTargetUrl("http://hooks.example.com/", strict));
+}
+
 }  // namespace
 }  // namespace aiprod

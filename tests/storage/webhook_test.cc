@@ -4,6 +4,7 @@
 // there; and sent by the runner when a job ends.
 #include <gtest/gtest.h>
 
+#include "core/hash.h"
 #include "core/ids.h"
 #include "http_receiver.h"
 #include "pipeline/job_end_hook.h"
@@ -68,9 +69,13 @@ TEST_F(WebhookTest, DeliveredWithAVerifiableSignature) {
   EXPECT_EQ(req.headers.at("x-aiprod-event"), "job.delivered");
   EXPECT_EQ(req.headers.at("x-aiprod-delivery"), *id);
   const std::string& sig = req.headers.at("x-aiprod-signature");
-  EXPECT_TRUE(VerifyWebhookSignature(kSecret, req.body, sig));
-  EXPECT_FALSE(VerifyWebhookSignature("another secret", req.body, sig));
-  EXPECT_FALSE(VerifyWebhookSignature(kSecret, req.body + " ", sig));
+  const int64_t now_s = clock_.NowMs() / 1000;
+  EXPECT_EQ(sig.substr(0, sig.find(',')), "t=" + std::to_string(now_s));
+  EXPECT_EQ(VerifyWebhookSignature(kSecret, req.body, sig, now_s), WebhookVerdict::kValid);
+  EXPECT_EQ(VerifyWebhookSignature("another secret", req.body, sig, now_s),
+            WebhookVerdict::kBadSignature);
+  EXPECT_EQ(VerifyWebhookSignature(kSecret, req.body + " ", sig, now_s),
+            WebhookVerdict::kBadSignature);
   Json body = Json::parse(req.body);
   EXPECT_EQ(body["job_id"], "job-1");
   EXPECT_EQ(body["delivery_id"], *id);
@@ -85,6 +90,48 @@ TEST_F(WebhookTest, DeliveredWithAVerifiableSignature) {
   // A delivered delivery is not sent again.
   ASSERT_TRUE(outbox.Attempt(*id));
   EXPECT_EQ(receiver.requests().size(), 1u);
+}
+
+TEST(WebhookSignatureTest, ATimestampedSignatureRefusesReplays) {
+  const std::string body = R"({"event":"job.delivered","job_id":"j"})";
+  const int64_t t = 1'700'000'000;
+  const std::string sig = WebhookSignature(kSecret, body, t);
+  EXPECT_EQ(sig, "t=1700000000,v1=" + HmacSha256Hex(kSecret, "1700000000." + body));
+  EXPECT_EQ(VerifyWebhookSignature(kSecret, body, sig, t), WebhookVerdict::kValid);
+  EXPECT_EQ(VerifyWebhookSignature(kSecret, body, sig, t + kWebhookToleranceS),
+            WebhookVerdict::kValid);
+  // A captured request replayed later than the tolerance is refused.
+  EXPECT_EQ(VerifyWebhookSignature(kSecret, body, sig, t + kWebhookToleranceS + 1),
+            WebhookVerdict::kStale);
+  EXPECT_EQ(VerifyWebhookSignature(kSecret, body, sig, t + 3600, 60), WebhookVerdict::kStale);
+  EXPECT_EQ(VerifyWebhookSignature(kSecret, body, sig, t - kWebhookToleranceS - 1),
+            WebhookVerdict::kStale);  // from the future
+  // Moving the time forward breaks the signature: the time is signed.
+  std::string moved = sig;
+  moved.replace(2, 10, std::to_string(t + 3600));
+  EXPECT_EQ(VerifyWebhookSignature(kSecret, body, moved, t + 3600), WebhookVerdict::kBadSignature);
+  // The body-only signature of before is not accepted.
+  EXPECT_EQ(VerifyWebhookSignature(kSecret, body, "sha256=" + HmacSha256Hex(kSecret, body), t),
+            WebhookVerdict::kMalformed);
+  EXPECT_EQ(VerifyWebhookSignature(kSecret, body, "t=,v1=ab", t), WebhookVerdict::kMalformed);
+  EXPECT_EQ(VerifyWebhookSignature(kSecret, body, "t=1x,v1=ab", t), WebhookVerdict::kMalformed);
+  EXPECT_EQ(VerifyWebhookSignature(kSecret, body, "t=1700000000", t), WebhookVerdict::kMalformed);
+  // Rotation: any v1 may match; unknown schemes are ignored.
+  std::string rotated =
+      "t=1700000000,v0=zz,v1=" + std::string(64, '0') + "," + sig.substr(sig.find("v1="));
+  EXPECT_EQ(VerifyWebhookSignature(kSecret, body, rotated, t), WebhookVerdict::kValid);
+  EXPECT_EQ(WebhookVerdictName(WebhookVerdict::kStale), "stale");
+}
+
+TEST(WebhookOptionsTest, TheSigningSecretIsNoFallbackInProduction) {
+  Config c;
+  c.signing_secret = "links-" + std::string(40, 's');
+  c.env = "development";
+  EXPECT_EQ(WebhookOptionsFromConfig(c).secret, c.signing_secret);  // with a warning
+  c.env = "production";
+  EXPECT_EQ(WebhookOptionsFromConfig(c).secret, "");  // and the server refuses to start
+  c.webhook_secret = kSecret;
+  EXPECT_EQ(WebhookOptionsFromConfig(c).secret, kSecret);
 }
 
 TEST_F(WebhookTest, RetriedWithBackoffUntilDelivered) {
@@ -121,8 +168,10 @@ TEST_F(WebhookTest, RetriedWithBackoffUntilDelivered) {
   for (size_t i = 0; i < got.size(); ++i) {
     EXPECT_EQ(got[i].body, got[0].body);  // the same signed body every time
     EXPECT_EQ(got[i].headers.at("x-aiprod-attempt"), std::to_string(i + 1));
-    EXPECT_TRUE(
-        VerifyWebhookSignature(kSecret, got[i].body, got[i].headers.at("x-aiprod-signature")));
+    // Each attempt is signed when it is sent, so a late retry is not stale.
+    EXPECT_EQ(VerifyWebhookSignature(kSecret, got[i].body, got[i].headers.at("x-aiprod-signature"),
+                                     clock_.NowMs() / 1000, 0),
+              i + 1 == got.size() ? WebhookVerdict::kValid : WebhookVerdict::kStale);
   }
 }
 
@@ -236,8 +285,9 @@ TEST_F(WebhookTest, TheRunnerCallsTheWebhookWhenAJobEnds) {
   EXPECT_EQ(body["job_id"], nj.id);
   EXPECT_EQ(body["state"], "failed");
   EXPECT_NE(body["error"].get<std::string>().find("cannot plan this"), std::string::npos);
-  EXPECT_TRUE(
-      VerifyWebhookSignature(kSecret, got[0].body, got[0].headers.at("x-aiprod-signature")));
+  EXPECT_EQ(VerifyWebhookSignature(kSecret, got[0].body, got[0].headers.at("x-aiprod-signature"),
+                                   clock.NowMs() / 1000),
+            WebhookVerdict::kValid);
   auto list = hook.outbox().List(nj.id);
   ASSERT_TRUE(list);
   ASSERT_EQ(list->size(), 1u);

@@ -91,29 +91,40 @@ TEST_P(StoreTest, RefusesADatabaseFromTheFuture) {
 TEST_P(StoreTest, UpgradingKeepsEveryEventAndItsId) {
   testing::EngineDatabase old_db(GetParam());
   ASSERT_TRUE(old_db.ok());
+  const std::string job_id = NewUuidV7(clock_);
   {
     auto pool = OpenPool(old_db.url());
     ASSERT_TRUE(pool);
     auto c = (*pool)->Acquire();
     ASSERT_TRUE(c);
     ASSERT_TRUE(ApplyMigrations(**c, (*pool)->dialect(), kT0, 4));
+    // The job as that release created it (today's CreateJob returns columns
+    // added since).
+    ASSERT_TRUE(
+        (*c)->Exec("INSERT INTO jobs (id, content, preset, state, brand_id, run_after, "
+                   "created_at, updated_at) VALUES (?, 'Hello.', 'promo', 'queued', "
+                   "'b1', ?, ?, ?)",
+                   {job_id, kT0, kT0, kT0}));
+    ASSERT_TRUE(
+        (*c)->Exec("INSERT INTO job_events (job_id, event_type, to_state, created_at) "
+                   "VALUES (?, 'created', 'queued', ?)",
+                   {job_id, kT0}));
   }
   auto opened = OpenStore(old_db.url());
   ASSERT_TRUE(opened);
   Store& old = **opened;
   ASSERT_EQ(*old.SchemaVersion(), 4);
-  Job j = Create(Priority::kNormal, "b1", kT0, &old);
   auto lease = old.Claim({"w1", kT0, 1000, {}});
   ASSERT_TRUE(lease && *lease);
-  auto before = old.ListEvents(j.id);
+  auto before = old.ListEvents(job_id);
   ASSERT_TRUE(before);
   ASSERT_EQ(before->size(), 2u);  // created, claimed
 
   ASSERT_TRUE(old.Migrate());
   EXPECT_EQ(*old.SchemaVersion(), old.LatestSchemaVersion());
   ASSERT_TRUE(old.Release(**lease, kT0 + 1));
-  ASSERT_TRUE(old.AppendEvent(j.id, nullptr, "note", {{"n", 1}}, kT0 + 2));
-  auto after = old.ListEvents(j.id);
+  ASSERT_TRUE(old.AppendEvent(job_id, nullptr, "note", {{"n", 1}}, kT0 + 2));
+  auto after = old.ListEvents(job_id);
   ASSERT_TRUE(after);
   ASSERT_GE(after->size(), 3u);
   for (size_t i = 0; i < before->size(); ++i) {

@@ -22,6 +22,8 @@ class ApproveStage final : public Stage {
     if (!job.approved) {
       patch.approved = true;
       patch.approval_timestamp_ms = ctx.services.clock->NowMs();
+      // No reviewer: nobody edits it either (edits need a job held for review).
+      patch.approved_revision = ManifestRevision(job.production_manifest);
     }
     return StageOutcome::Done(out, std::move(patch));
   }

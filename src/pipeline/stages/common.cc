@@ -12,6 +12,18 @@ Result<ProductionManifest> JobManifest(const Job& job) {
   return ProductionManifestFromJson(job.production_manifest);
 }
 
+Result<ProductionManifest> ApprovedManifest(const Job& job) {
+  if (job.approved_revision &&
+      ManifestRevision(job.production_manifest) != *job.approved_revision) {
+    return Fail(ErrorCode::kConflict,
+                "job " + job.id + ": the manifest is at revision " +
+                    std::to_string(ManifestRevision(job.production_manifest)) + " but revision " +
+                    std::to_string(*job.approved_revision) +
+                    " was approved; refusing to render what nobody approved");
+  }
+  return JobManifest(job);
+}
+
 Result<BrandKit> ResolveBrandKit(const StageContext& ctx, std::string* note) {
   const Job& job = ctx.job;
   if (job.options.contains("brand_kit")) return BrandKitFromJson(job.options["brand_kit"]);

@@ -37,7 +37,7 @@ class RenderStage final : public Stage {
   JobState State() const override { return JobState::kRendering; }
 
   StageOutcome Run(const StageContext& ctx) const override {
-    auto pm = JobManifest(ctx.job);
+    auto pm = ApprovedManifest(ctx.job);
     if (!pm) return StageOutcome::FromError(pm.error());
     const auto& aspects = ctx.job.brief.aspect_ratios;
     const size_t total = pm->variants.size() * aspects.size();
