@@ -25,6 +25,7 @@ Job FullJob() {
   job.qa_report = Json::parse(R"({"passed":true})");
   job.approved = true;
   job.approval_timestamp_ms = 1'764'000'000'000;
+  job.approved_revision = 3;
   job.edits_history = Json::array({Json{{"field", "title"}}});
   job.options = Json{{"priority_boost", 1}};
   job.error = "none";
@@ -59,6 +60,7 @@ TEST(JobJson, AllMembers) {
   EXPECT_EQ(j["qa_report"], job.qa_report);
   EXPECT_EQ(j["approved"], true);
   EXPECT_EQ(j["approval_timestamp"], FormatTimestamp(*job.approval_timestamp_ms));
+  EXPECT_EQ(j["approved_revision"], 3);
   EXPECT_EQ(j["edits_history"], job.edits_history);
   EXPECT_EQ(j["options"], job.options);
   EXPECT_EQ(j["error"], "none");
@@ -70,7 +72,7 @@ TEST(JobJson, AllMembers) {
                               {"epoch", 7}}));
   EXPECT_EQ(j["created_at"], FormatTimestamp(job.created_at_ms));
   EXPECT_EQ(j["updated_at"], FormatTimestamp(job.updated_at_ms));
-  EXPECT_EQ(j.size(), 29u);
+  EXPECT_EQ(j.size(), 30u);
 }
 
 TEST(JobJson, PublicViewLeavesOutInternals) {
@@ -78,7 +80,8 @@ TEST(JobJson, PublicViewLeavesOutInternals) {
   EXPECT_FALSE(j.contains("options"));
   EXPECT_FALSE(j.contains("lease"));
   EXPECT_FALSE(j.contains("render_result"));
-  EXPECT_EQ(j.size(), 26u);
+  EXPECT_EQ(j["approved_revision"], 3);  // what renders, for the reviewer to see
+  EXPECT_EQ(j.size(), 27u);
 }
 
 TEST(JobJson, EmptyOptionalMembersAreNullOrAbsent) {
@@ -87,6 +90,7 @@ TEST(JobJson, EmptyOptionalMembersAreNullOrAbsent) {
   job.brief.content = "x";
   Json j = JobToJson(job);
   EXPECT_EQ(j["approval_timestamp"], nullptr);
+  EXPECT_EQ(j["approved_revision"], nullptr);
   EXPECT_EQ(j["error"], nullptr);
   EXPECT_EQ(j["lease"], nullptr);
   EXPECT_EQ(j["production_manifest"], nullptr);
