@@ -194,11 +194,10 @@ std::vector<Field> Fields() {
       i(
           "api.max_connections", [](Config& c) { return &c.api.max_connections; }, 1, 100'000),
       i(
-          "api.max_connections_per_ip", [](Config& c) { return &c.api.max_connections_per_ip; },
-          0, 100'000),
+          "api.max_connections_per_ip", [](Config& c) { return &c.api.max_connections_per_ip; }, 0,
+          100'000),
       i(
-          "api.connection_reserve", [](Config& c) { return &c.api.connection_reserve; }, 0,
-          25'000),
+          "api.connection_reserve", [](Config& c) { return &c.api.connection_reserve; }, 0, 25'000),
       d(
           "api.read_timeout_s", [](Config& c) { return &c.api.read_timeout_s; }, 0.1, 3600),
       d(
