@@ -261,14 +261,8 @@ TEST_F(EventsTest, TheAccessLogNamesTheRouteNotTheToken) {
   ASSERT_NE(log, nullptr);
   Config config = config_;
   config.log_level = "info";
-  api::ApiDeps deps;
-  deps.config = &config;
-  deps.clock = &clock_;
-  deps.store = store_.get();
-  deps.pool = pool_;
-  deps.log = Logger(LogLevel::kInfo, LogFormat::kJson, log);
   {
-    api::ApiServer server(deps, nullptr);
+    api::ApiServer server(Deps(config, Logger(LogLevel::kInfo, LogFormat::kJson, log)), nullptr);
     auto port = server.Start("127.0.0.1:0");
     ASSERT_TRUE(port) << port.error().ToString();
     HttpClient c(*port);

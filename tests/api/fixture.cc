@@ -44,18 +44,23 @@ void ApiTest::SetUp() {
   pool_ = *pool;
   store_ = std::make_unique<SqlStore>(pool_);
   ASSERT_TRUE(store_->Migrate());
-  api::ApiDeps deps;
-  deps.config = &config_;
-  deps.clock = &clock_;
-  deps.store = store_.get();
-  deps.pool = pool_;
-  deps.log = Logger(LogLevel::kError, LogFormat::kText, stderr);
-  server_ = std::make_unique<api::ApiServer>(deps, nullptr);
+  server_ = std::make_unique<api::ApiServer>(
+      Deps(config_, Logger(LogLevel::kError, LogFormat::kText, stderr)), nullptr);
   auto port = server_->Start("127.0.0.1:0");
   ASSERT_TRUE(port) << port.error().ToString();
   port_ = *port;
   http_ = std::make_unique<HttpClient>(port_);
   admin_ = Key("admin", {"*"});
+}
+
+api::ApiDeps ApiTest::Deps(const Config& config, Logger log) {
+  api::ApiDeps deps;
+  deps.config = &config;
+  deps.clock = &clock_;
+  deps.store = store_.get();
+  deps.pool = pool_;
+  deps.log = std::move(log);
+  return deps;
 }
 
 void ApiTest::TearDown() {

@@ -27,6 +27,8 @@ class ApiTest : public ::testing::Test {
   void SetUp() override;
   void TearDown() override;
 
+  // What a server on this test's database, clock and `config` is built from.
+  api::ApiDeps Deps(const Config& config, Logger log);
   // An API key made directly in the database.
   std::string Key(const std::string& role, std::vector<std::string> brands);
   // Claims valid now for the configured issuer and audience.

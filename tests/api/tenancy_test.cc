@@ -247,6 +247,20 @@ TEST_F(TenancyTest, BrandAdminCannotGrantStarOtherBrandsOrMore) {
   EXPECT_EQ(r.status, 403);
 }
 
+// An identity provider that leaves the brands claim out makes an admin of no
+// brand, not of every brand.
+TEST_F(TenancyTest, AJwtAdminWithoutABrandsClaimHoldsNoBrand) {
+  Json claims = Claims("idp-admin", "admin", {});
+  claims.erase("brands");
+  std::string token = Hs256(claims);
+  EXPECT_EQ(http_->Get("/v1/jobs/" + acme_job_, {Bearer(token)}).status, 404);
+  EXPECT_EQ(http_->Get("/v1/jobs/" + globex_job_, {Bearer(token)}).status, 404);
+  auto r =
+      http_->Post("/v1/api-keys", R"({"role": "viewer", "brands": ["acme"]})", {Bearer(token)});
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_EQ(http_->Get("/metrics", {Bearer(token)}).status, 403);
+}
+
 TEST_F(TenancyTest, KeyListShowsOnlyKeysWithinTheCallersBrands) {
   std::string both = CreateKeyAs(admin_, "viewer", {"acme", "globex"});
   std::string star = CreateKeyAs(admin_, "viewer", {"*"});

@@ -13,7 +13,7 @@
 #include "pipeline/job_actions.h"
 #include "pipeline/stages/stages.h"
 #include "store/store.h"
-#include "testing/postgres.h"
+#include "testing/engine_store.h"
 
 namespace aiprod {
 namespace {
@@ -35,16 +35,8 @@ Json Manifest(int revision, const std::string& text) {
   return parsed ? ProductionManifestToJson(*parsed) : Json();
 }
 
-class ApprovalTest : public ::testing::TestWithParam<std::string> {
+class ApprovalTest : public testing::EngineStoreTest {
  protected:
-  void SetUp() override {
-    ASSERT_TRUE(db_.ok());
-    auto s = OpenStore(db_.url());
-    ASSERT_TRUE(s) << s.error().ToString();
-    store_ = std::move(*s);
-    ASSERT_TRUE(store_->Migrate());
-  }
-
   // A job parked for review with its manifest at revision 1.
   std::string Parked() {
     NewJob nj;
@@ -81,9 +73,7 @@ class ApprovalTest : public ::testing::TestWithParam<std::string> {
     return {};
   }
 
-  testing::EngineDatabase db_{GetParam()};
   FakeClock clock_{kT0};
-  std::unique_ptr<Store> store_;
 };
 
 TEST_P(ApprovalTest, TheApprovalRecordsTheRevisionAndEditsAreRefusedAfterIt) {

@@ -16,23 +16,15 @@
 #include "store/migrations.h"
 #include "store/pool.h"
 #include "store/sql_store.h"
-#include "testing/postgres.h"
+#include "testing/engine_store.h"
 
 namespace aiprod {
 namespace {
 
 constexpr int64_t kT0 = 1'800'000'000'000;
 
-class StoreTest : public ::testing::TestWithParam<std::string> {
+class StoreTest : public testing::EngineStoreTest {
  protected:
-  void SetUp() override {
-    ASSERT_TRUE(db_.ok());
-    auto s = OpenStore(db_.url());
-    ASSERT_TRUE(s) << s.error().ToString();
-    store_ = std::move(*s);
-    ASSERT_TRUE(store_->Migrate());
-  }
-
   Job Create(Priority p = Priority::kNormal, std::string brand = "b1", int64_t now = kT0,
              Store* store = nullptr) {
     NewJob nj;
@@ -63,9 +55,7 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
     return r;
   }
 
-  testing::EngineDatabase db_{GetParam()};
   FakeClock clock_{kT0};
-  std::unique_ptr<Store> store_;
 };
 
 TEST_P(StoreTest, MigrationsAreIdempotentAndVersioned) {

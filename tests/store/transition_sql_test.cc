@@ -12,23 +12,15 @@
 #include "core/ids.h"
 #include "store/pool.h"
 #include "store/sql_store.h"
-#include "testing/postgres.h"
+#include "testing/engine_store.h"
 
 namespace aiprod {
 namespace {
 
 constexpr int64_t kT0 = 1'800'000'000'000;
 
-class TransitionSqlTest : public ::testing::TestWithParam<std::string> {
+class TransitionSqlTest : public testing::EngineStoreTest {
  protected:
-  void SetUp() override {
-    ASSERT_TRUE(db_.ok());
-    auto s = OpenStore(db_.url());
-    ASSERT_TRUE(s) << s.error().ToString();
-    store_ = std::move(*s);
-    ASSERT_TRUE(store_->Migrate());
-  }
-
   // A queued job, claimed by "w" when `claim` is set.
   std::pair<std::string, std::optional<Lease>> Job(bool claim) {
     NewJob nj;
@@ -44,8 +36,6 @@ class TransitionSqlTest : public ::testing::TestWithParam<std::string> {
     return {nj.id, l && *l ? **l : std::optional<Lease>()};
   }
 
-  testing::EngineDatabase db_{GetParam()};
-  std::unique_ptr<Store> store_;
   SystemClock clock_;
 };
 

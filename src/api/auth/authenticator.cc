@@ -91,9 +91,9 @@ std::expected<Principal, AuthFailure> Authenticator::FromJwt(std::string_view to
         return std::unexpected(AuthFailure{"bad_brands_claim", "invalid brand in token"});
       }
     }
-  } else if (role == Role::kAdmin) {
-    brands = {"*"};
   }
+  // No claim, no brand: every brand must be granted explicitly ("*"), so an
+  // identity provider that leaves the claim out makes no admin of every brand.
   Principal p{"jwt:" + v->subject, role, std::move(brands), {}};
   // exp was checked to be a number; a stream opened with the token ends there.
   p.expires_at_s = static_cast<int64_t>(c["exp"].get<double>());
