@@ -301,10 +301,8 @@ Result<HttpResponse> ApiService::Impl::Retry(Ctx& ctx) {
   AIPROD_ASSIGN(Job job, JobFor(ctx, ctx.params[0]));
   // A retried job is unfinished again: it counts against its brand's cap
   // (a job that cannot be retried gets the store's 409 instead).
-  const bool retryable = job.state == JobState::kFailed || job.state == JobState::kQaFailed ||
-                         job.state == JobState::kDead;
   std::optional<HttpResponse> too_many;
-  if (retryable) {
+  if (IsRetryable(job.state)) {
     AIPROD_ASSIGN(too_many, ActiveJobCapReached(queries, config, job.brief.brand_id));
   }
   if (too_many) {

@@ -45,6 +45,10 @@ bool IsTerminal(JobState s) {
          s == JobState::kQaFailed || s == JobState::kDead;
 }
 
+bool IsRetryable(JobState s) {
+  return s == JobState::kFailed || s == JobState::kQaFailed || s == JobState::kDead;
+}
+
 void WriteJobMembers(JsonWriter& w, const Job& job, JobFields fields) {
   const bool all = fields == JobFields::kAll;
   WriteBriefMembers(w, job.brief);

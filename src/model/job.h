@@ -33,6 +33,8 @@ std::string_view StateName(JobState s);
 std::optional<JobState> StateFromName(std::string_view name);
 // No worker will ever pick the job up again by itself.
 bool IsTerminal(JobState s);
+// Failed, qa_failed or dead: the states `Retry` starts again.
+bool IsRetryable(JobState s);
 
 struct Job {
   std::string id;

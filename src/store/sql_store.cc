@@ -673,8 +673,7 @@ Result<JobState> SqlStore::Retry(const std::string& job_id, const std::string& b
   AIPROD_ASSIGN(auto c, pool_->Acquire());
   AIPROD_ASSIGN(auto tx, SqlTransaction::Begin(*c));
   AIPROD_ASSIGN(Job job, LoadJob(*c, job_id));
-  if (job.state != JobState::kFailed && job.state != JobState::kQaFailed &&
-      job.state != JobState::kDead) {
+  if (!IsRetryable(job.state)) {
     return Fail(ErrorCode::kConflict, "job " + job_id + " is " + std::string(StateName(job.state)) +
                                           "; only failed, qa_failed or dead jobs can be retried");
   }
