@@ -137,7 +137,7 @@ Result<uint16_t> ApiServer::Start(const std::string& listen_override, bool handl
   o.keepalive_timeout =
       std::chrono::milliseconds(static_cast<int64_t>(c.api.keepalive_timeout_s * 1000));
   o.drain_timeout = std::chrono::milliseconds(static_cast<int64_t>(c.api.drain_timeout_s * 1000));
-  o.after_turn = &ConnectionPool::EndSharedRead;
+  o.after_turn = &EndSharedReads;
   s.http = std::make_unique<HttpServer>(
       o, [&s](HttpRequest& req) { return s.service.Handle(req); }, s.deps.log);
   AIPROD_ASSIGN(uint16_t port, s.http->Listen());

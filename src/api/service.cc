@@ -142,13 +142,14 @@ ApiService::Impl::Impl(ApiDeps d)
       config(*deps.config),
       clock(*deps.clock),
       store(*deps.store),
-      keys(deps.pool),
-      audit(deps.pool, config.audit_key),
-      brands(deps.pool),
-      idempotency(deps.pool),
-      queries(deps.pool),
+      keys(deps.db->api_keys()),
+      audit_log(deps.db->OpenAuditLog(config.audit_key)),
+      audit(*audit_log),
+      brands(deps.db->brands()),
+      idempotency(deps.db->idempotency()),
+      queries(deps.db->job_queries()),
       feed(queries),
-      brand_source(deps.pool,
+      brand_source(brands,
                    std::make_unique<FileBrandSource>(
                        config.brands_dir, static_cast<size_t>(config.limits.max_input_bytes))),
       auth(config.auth, keys, clock),
@@ -323,11 +324,10 @@ HttpResponse ApiService::Impl::Handle(HttpRequest& req) {
   if (route) {
     // A GET's reads (its key lookup, its job) share one read transaction,
     // and maybe the GETs of one event-loop turn too (ApiDeps::share_reads_for).
-    std::optional<ConnectionPool::ReadScope> reads;
+    std::unique_ptr<ReadScope> reads;
     if (route->method == "GET" &&
-        (route->access == Access::kPrincipal || route->access == Access::kStreamToken) &&
-        deps.pool) {
-      reads.emplace(*deps.pool, deps.share_reads_for);
+        (route->access == Access::kPrincipal || route->access == Access::kStreamToken)) {
+      reads = deps.db->ShareReads(deps.share_reads_for);
     }
     res = Dispatch(*route, ctx);
   } else if (!allow.empty()) {

@@ -14,7 +14,7 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "providers/translate/translator.h"
-#include "store/pool.h"
+#include "store/database.h"
 #include "store/store.h"
 
 namespace aiprod::api {
@@ -26,11 +26,11 @@ struct ApiDeps {
   const Config* config = nullptr;
   const Clock* clock = nullptr;
   Store* store = nullptr;
-  std::shared_ptr<ConnectionPool> pool;    // the store's database
+  Database* db = nullptr;                  // the store's database and repositories
   const Translator* translator = nullptr;  // optional: refuses unreachable languages
   Logger log = Logger::Null();
   // > 0: a GET's read transaction may be shared with the next GETs on its
-  // thread (ConnectionPool::ReadScope), for at most this long. Only where the
+  // thread (Database::ShareReads), for at most this long. Only where the
   // thread ends shared reads itself (ApiServer: after each turn of an I/O
   // thread's event loop).
   std::chrono::microseconds share_reads_for{0};

@@ -106,11 +106,12 @@ struct ApiService::Impl {
   const Config& config;
   const Clock& clock;
   Store& store;
-  ApiKeyRepository keys;
-  AuditLog audit;
-  BrandRepository brands;
-  IdempotencyRepository idempotency;
-  JobQueries queries;
+  ApiKeyRepository& keys;
+  std::unique_ptr<AuditLog> audit_log;  // keyed with config.audit_key
+  AuditLog& audit;
+  BrandRepository& brands;
+  IdempotencyRepository& idempotency;
+  JobQueries& queries;
   PollingEventFeed feed;
   DbBrandSource brand_source;
   Authenticator auth;

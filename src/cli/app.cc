@@ -9,7 +9,7 @@
 #include "pipeline/db_brand_source.h"
 #include "pipeline/stages/stages.h"
 #include "providers/translate/apertium.h"
-#include "store/sql_store.h"
+#include "storage/webhook_outbox.h"
 
 namespace aiprod::cli {
 
@@ -40,10 +40,9 @@ Status App::Init() {
 
 Status App::OpenStore() {
   AIPROD_TRY(Init());
-  if (store_) return {};
-  AIPROD_ASSIGN(pool_, OpenPool(config_->DatabasePath()));
-  store_ = std::make_unique<SqlStore>(pool_);
-  AIPROD_TRY(store_->Migrate());
+  if (db_) return {};
+  AIPROD_ASSIGN(db_, OpenDatabase(config_->DatabasePath()));
+  AIPROD_TRY(db_->store().Migrate());
   return {};
 }
 
@@ -52,20 +51,21 @@ Runner& App::runner() {
     // Kits stored in the database (PUT /v1/brands, `aiprod brands import`)
     // win over the files in brands_dir.
     brands_ = std::make_unique<DbBrandSource>(
-        pool_, std::make_unique<FileBrandSource>(
-                   config_->brands_dir, static_cast<size_t>(config_->limits.max_input_bytes)));
+        db_->brands(),
+        std::make_unique<FileBrandSource>(config_->brands_dir,
+                                          static_cast<size_t>(config_->limits.max_input_bytes)));
     services_.config = &*config_;
     services_.clock = &clock_;
     services_.brands = brands_.get();
-    services_.store = store_.get();
+    services_.store = &db_->store();
     services_.translator = &translator();
-    queries_ = std::make_unique<JobQueries>(pool_);
-    services_.queries = queries_.get();
+    services_.queries = &db_->job_queries();
     services_.log = *log_;
     services_.cores = std::max(1u, std::thread::hardware_concurrency());
-    job_end_ = std::make_unique<WebhookJobEndHook>(*store_, pool_, *config_, clock_, *log_, true);
+    job_end_ = std::make_unique<WebhookJobEndHook>(db_->store(), db_->webhook_deliveries(),
+                                                   *config_, clock_, *log_, true);
     services_.job_end = job_end_.get();
-    runner_ = std::make_unique<Runner>(*store_, services_, DefaultStages());
+    runner_ = std::make_unique<Runner>(db_->store(), services_, DefaultStages());
   }
   return *runner_;
 }

@@ -14,8 +14,7 @@
 #include "pipeline/job_end_hook.h"
 #include "pipeline/runner.h"
 #include "providers/translate/translator.h"
-#include "store/job_queries.h"
-#include "store/pool.h"
+#include "store/database.h"
 #include "store/store.h"
 
 namespace aiprod::cli {
@@ -36,9 +35,9 @@ class App {
   Status Init();       // config + logger
   Status OpenStore();  // + migrations
   const Config& config() const { return *config_; }
-  Store& store() { return *store_; }
-  // The store's connection pool, for repositories beside the Store (keys, audit, brands).
-  const std::shared_ptr<ConnectionPool>& pool() const { return pool_; }
+  Store& store() { return db_->store(); }
+  // The store's database, for the repositories beside the Store (keys, audit, brands).
+  Database& db() { return *db_; }
   Logger& log() { return *log_; }
   const Clock& clock() const { return clock_; }
   Runner& runner();  // built on first use
@@ -50,9 +49,7 @@ class App {
   std::optional<Config> config_;
   std::optional<Logger> log_;
   SystemClock clock_;
-  std::shared_ptr<ConnectionPool> pool_;
-  std::unique_ptr<JobQueries> queries_;
-  std::unique_ptr<Store> store_;
+  std::unique_ptr<Database> db_;
   std::unique_ptr<BrandSource> brands_;
   std::unique_ptr<Translator> translator_;
   PipelineServices services_;

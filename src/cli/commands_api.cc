@@ -27,7 +27,7 @@ api::Principal Operator() { return {CliPrincipal(), api::Role::kAdmin, {"*"}, {}
 
 Status AuditCli(App& app, std::string action, std::string target, Json detail = Json::object(),
                 std::string brand = {}) {
-  AuditLog log(app.pool(), app.config().audit_key);
+  auto log = app.db().OpenAuditLog(app.config().audit_key);
   AuditEntry e;
   e.at_ms = app.clock().NowMs();
   e.principal = CliPrincipal();
@@ -37,7 +37,7 @@ Status AuditCli(App& app, std::string action, std::string target, Json detail = 
   e.source = "cli";
   e.detail = std::move(detail);
   e.brand = std::move(brand);
-  return log.Append(std::move(e));
+  return log->Append(std::move(e));
 }
 
 int Serve(GlobalOptions& g, const std::string& listen, bool no_worker) {
@@ -47,7 +47,7 @@ int Serve(GlobalOptions& g, const std::string& listen, bool no_worker) {
   deps.config = &app.config();
   deps.clock = &app.clock();
   deps.store = &app.store();
-  deps.pool = app.pool();
+  deps.db = &app.db();
   deps.translator = &app.translator();
   deps.log = app.log();
   Runner* worker = no_worker ? nullptr : &app.runner();
@@ -90,7 +90,7 @@ int KeysCreate(GlobalOptions& g, const std::string& role, const std::vector<std:
     return ReportError({ErrorCode::kInvalidInput, *why, "--brand"}, g.json);
   }
   if (auto st = app.OpenStore(); !st) return ReportError(st.error(), g.json);
-  ApiKeyRepository keys(app.pool());
+  ApiKeyRepository& keys = app.db().api_keys();
   NewApiKey k{NewUuidV7(app.clock()), name, role, brands, CliPrincipal()};
   auto created = keys.Create(k, app.clock().NowMs());
   if (!created) return ReportError(created.error(), g.json);
@@ -113,7 +113,7 @@ int KeysCreate(GlobalOptions& g, const std::string& role, const std::vector<std:
 int KeysList(GlobalOptions& g) {
   App app(g);
   if (auto st = app.OpenStore(); !st) return ReportError(st.error(), g.json);
-  auto list = ApiKeyRepository(app.pool()).List();
+  auto list = app.db().api_keys().List();
   if (!list) return ReportError(list.error(), g.json);
   Json arr = Json::array();
   for (const auto& k : *list) {
@@ -145,7 +145,7 @@ int KeysList(GlobalOptions& g) {
 int KeysRevoke(GlobalOptions& g, const std::string& id) {
   App app(g);
   if (auto st = app.OpenStore(); !st) return ReportError(st.error(), g.json);
-  ApiKeyRepository keys(app.pool());
+  ApiKeyRepository& keys = app.db().api_keys();
   auto key = keys.Get(id);  // its brands, for the audit row
   if (!key) return ReportError(key.error(), g.json);
   if (auto st = keys.Revoke(id, CliPrincipal(), app.clock().NowMs()); !st) {
@@ -173,8 +173,8 @@ int BrandsImport(GlobalOptions& g, const std::string& file) {
         g.json);
   }
   if (auto st = app.OpenStore(); !st) return ReportError(st.error(), g.json);
-  auto stored = BrandRepository(app.pool())
-                    .Put(kit->brand_id, BrandKitToJson(*kit), CliPrincipal(), app.clock().NowMs());
+  auto stored = app.db().brands().Put(kit->brand_id, BrandKitToJson(*kit), CliPrincipal(),
+                                      app.clock().NowMs());
   if (!stored) return ReportError(stored.error(), g.json);
   if (auto st = AuditCli(app, "brand.update", kit->brand_id, {{"revision", stored->revision}},
                          kit->brand_id);
@@ -211,7 +211,7 @@ int AuditVerify(GlobalOptions& g, const std::string& anchor_arg) {
     if (!a) return ReportError(a.error(), g.json);
     anchor = *a;
   }
-  auto v = AuditLog(app.pool(), key).Verify(anchor ? &*anchor : nullptr);
+  auto v = app.db().OpenAuditLog(key)->Verify(anchor ? &*anchor : nullptr);
   if (!v) return ReportError(v.error(), g.json);
   Json problems = Json::array();
   for (const auto& p : v->problems) {
@@ -257,7 +257,7 @@ int AuditAnchorCommand(GlobalOptions& g) {
          "an anchor is signed with audit_key (AIPROD_AUDIT_KEY), which is not set", "audit_key"},
         g.json);
   }
-  auto v = AuditLog(app.pool(), key).Verify();
+  auto v = app.db().OpenAuditLog(key)->Verify();
   if (!v) return ReportError(v.error(), g.json);
   if (v->rows == 0) {
     return ReportError({ErrorCode::kConflict, "the audit log is empty: nothing to anchor", ""},

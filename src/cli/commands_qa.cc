@@ -170,7 +170,8 @@ struct WebhookCommand {
 int Webhooks(GlobalOptions& g, const WebhookCommand& c) {
   App app(g);
   if (auto st = app.OpenStore(); !st) return ReportError(st.error(), g.json);
-  WebhookOutbox outbox(app.pool(), WebhookOptionsFromConfig(app.config()), app.clock());
+  WebhookOutbox outbox(app.db().webhook_deliveries(), WebhookOptionsFromConfig(app.config()),
+                       app.clock());
   if (c.action == "deliver") {
     auto n = outbox.DeliverDue();
     if (!n) return ReportError(n.error(), g.json);

@@ -12,13 +12,13 @@ namespace aiprod {
 
 class DbBrandSource final : public BrandSource {
  public:
-  // `fallback` may be null (database only).
-  DbBrandSource(std::shared_ptr<ConnectionPool> pool, std::unique_ptr<BrandSource> fallback)
-      : repo_(std::move(pool)), fallback_(std::move(fallback)) {}
+  // `repo` outlives the source; `fallback` may be null (database only).
+  DbBrandSource(BrandRepository& repo, std::unique_ptr<BrandSource> fallback)
+      : repo_(repo), fallback_(std::move(fallback)) {}
   Result<BrandKit> Find(const std::string& brand_id) const override;
 
  private:
-  mutable BrandRepository repo_;
+  BrandRepository& repo_;
   std::unique_ptr<BrandSource> fallback_;
 };
 

@@ -4,9 +4,25 @@
 #include <chrono>
 
 #include "storage/webhook_outbox.h"
-#include "store/sql_store.h"
 
 namespace aiprod {
+
+namespace {
+
+bool EndsJob(JobState s) {
+  return s == JobState::kDelivered || s == JobState::kFailed || s == JobState::kQaFailed ||
+         s == JobState::kDead;
+}
+
+}  // namespace
+
+void BeforeJobEnd(JobEndHook* hook, const Job& job, JobTransition& t) {
+  if (hook && EndsJob(t.to)) hook->OnJobEnding(job, t);
+}
+
+void AfterJobEnd(JobEndHook* hook, const Job& job, const JobTransition& t) {
+  if (hook && EndsJob(t.to)) hook->OnJobEnd(job, t);
+}
 
 std::string JobEndEvent(JobState s) { return "job." + std::string(StateName(s)); }
 
@@ -44,14 +60,14 @@ Json JobEndPayload(const Job& job, JobState final_state, const std::optional<Jso
   return p;
 }
 
-WebhookJobEndHook::WebhookJobEndHook(Store& store, std::shared_ptr<ConnectionPool> pool,
+WebhookJobEndHook::WebhookJobEndHook(Store& store, WebhookDeliveries& deliveries,
                                      const Config& config, const Clock& clock, Logger log,
                                      bool background_retries)
     : store_(store),
       clock_(clock),
       log_(std::move(log)),
-      outbox_(std::make_unique<WebhookOutbox>(std::move(pool), WebhookOptionsFromConfig(config),
-                                              clock)) {
+      outbox_(
+          std::make_unique<WebhookOutbox>(deliveries, WebhookOptionsFromConfig(config), clock)) {
   if (config.webhook_secret.empty()) {
     log_.Warn(config.env == "production"
                   ? "webhook_secret is not set: webhooks are sent unsigned"
@@ -70,24 +86,34 @@ WebhookJobEndHook::~WebhookJobEndHook() {
   if (retries_.joinable()) retries_.join();
 }
 
-void WebhookJobEndHook::OnJobEnd(const Job& job, JobState final_state) {
+void WebhookJobEndHook::OnJobEnding(const Job& job, JobTransition& t) {
   if (job.brief.webhook_url.empty()) return;
+  // The payload describes the job as `t` leaves it.
+  Job ended = job;
+  if (t.patch.error) ended.error = *t.patch.error;
+  if (t.patch.qa_report) ended.qa_report = *t.patch.qa_report;
   std::optional<Json> delivered;
-  if (auto cp = store_.GetCheckpoint(job.id, "deliver"); cp && *cp) delivered = **cp;
-  const std::string event = JobEndEvent(final_state);
-  auto id = outbox_->Enqueue(job.id, event, job.brief.webhook_url,
-                             JobEndPayload(job, final_state, delivered, clock_.NowMs()));
-  if (!id) {
-    log_.Error("cannot record the webhook", {{"job_id", job.id}, {"error", id.error().ToString()}});
-    return;
+  if (t.checkpoint_stage == "deliver") {
+    delivered = t.checkpoint;
+  } else if (auto cp = store_.GetCheckpoint(job.id, "deliver"); cp && *cp) {
+    delivered = **cp;
   }
-  auto d = outbox_->Attempt(*id);
-  if (!d) {
-    log_.Error("webhook attempt failed", {{"job_id", job.id}, {"error", d.error().ToString()}});
-  } else if (d->state != "delivered") {
-    log_.Warn(
-        "webhook not delivered",
-        {{"job_id", job.id}, {"delivery_id", *id}, {"state", d->state}, {"error", d->last_error}});
+  t.webhooks.push_back(outbox_->NewDelivery(job.id, JobEndEvent(t.to), job.brief.webhook_url,
+                                            JobEndPayload(ended, t.to, delivered, clock_.NowMs())));
+}
+
+void WebhookJobEndHook::OnJobEnd(const Job& job, const JobTransition& t) {
+  if (t.webhooks.empty()) return;
+  for (const NewWebhookDelivery& w : t.webhooks) {
+    auto d = outbox_->Attempt(w.id);
+    if (!d) {
+      log_.Error("webhook attempt failed", {{"job_id", job.id}, {"error", d.error().ToString()}});
+    } else if (d->state != "delivered") {
+      log_.Warn("webhook not delivered", {{"job_id", job.id},
+                                          {"delivery_id", w.id},
+                                          {"state", d->state},
+                                          {"error", d->last_error}});
+    }
   }
   {
     std::lock_guard lock(mu_);
@@ -112,11 +138,6 @@ void WebhookJobEndHook::RetryLoop() {
     cv_.wait_for(lock, std::chrono::milliseconds(wait_ms), [&] { return stop_ || poke_; });
     poke_ = false;
   }
-}
-
-Result<std::shared_ptr<ConnectionPool>> PoolFor(Store& store, const std::string& url) {
-  if (auto* sql = dynamic_cast<SqlStore*>(&store)) return sql->pool();
-  return OpenPool(url);
 }
 
 }  // namespace aiprod

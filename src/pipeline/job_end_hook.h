@@ -1,5 +1,7 @@
-// Told when a job ends: the runner calls OnJobEnd after committing the move
-// to delivered, failed, qa_failed or dead (not cancelled), on its own thread.
+// Told when a job ends, that is moves to delivered, failed, qa_failed or dead
+// (not cancelled): the runner calls OnJobEnding before it applies that
+// transition, so that what the hook must record (webhook deliveries) is
+// committed with it, and OnJobEnd after the commit; on its own thread.
 // Implementations must not throw and should not block for long.
 #pragma once
 
@@ -12,8 +14,8 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "model/job.h"
-#include "store/pool.h"
 #include "store/store.h"
+#include "store/webhook_deliveries.h"
 
 namespace aiprod {
 
@@ -22,8 +24,16 @@ class WebhookOutbox;
 class JobEndHook {
  public:
   virtual ~JobEndHook() = default;
-  virtual void OnJobEnd(const Job& job, JobState final_state) = 0;
+  // `job` as it was before `t`; adds to `t` what to write with it.
+  virtual void OnJobEnding(const Job& job, JobTransition& t) = 0;
+  // After `t` was committed.
+  virtual void OnJobEnd(const Job& job, const JobTransition& t) = 0;
 };
+
+// The runner's calls around a transition: nothing unless `hook` is set and
+// `t` ends the job.
+void BeforeJobEnd(JobEndHook* hook, const Job& job, JobTransition& t);
+void AfterJobEnd(JobEndHook* hook, const Job& job, const JobTransition& t);
 
 // "job.delivered", "job.failed", "job.qa_failed", "job.dead".
 std::string JobEndEvent(JobState s);
@@ -34,16 +44,19 @@ std::string JobEndEvent(JobState s);
 Json JobEndPayload(const Job& job, JobState final_state, const std::optional<Json>& delivered,
                    int64_t now_ms);
 
-// Calls the brief's webhook_url: records the delivery (WebhookOutbox), makes
-// the first attempt at once, and, with `background_retries`, runs a thread
+// Calls the brief's webhook_url: records the delivery with the job's final
+// transition (WebhookOutbox::NewDelivery), makes the first attempt once it
+// is committed, and, with `background_retries`, runs a thread
 // that makes the due retries (also those left by earlier processes) until
 // destroyed. Thread-safe.
 class WebhookJobEndHook final : public JobEndHook {
  public:
-  WebhookJobEndHook(Store& store, std::shared_ptr<ConnectionPool> pool, const Config& config,
+  // `deliveries`: the store's (Database::webhook_deliveries).
+  WebhookJobEndHook(Store& store, WebhookDeliveries& deliveries, const Config& config,
                     const Clock& clock, Logger log, bool background_retries);
   ~WebhookJobEndHook() override;
-  void OnJobEnd(const Job& job, JobState final_state) override;
+  void OnJobEnding(const Job& job, JobTransition& t) override;
+  void OnJobEnd(const Job& job, const JobTransition& t) override;
   WebhookOutbox& outbox() { return *outbox_; }
 
  private:
@@ -59,8 +72,5 @@ class WebhookJobEndHook final : public JobEndHook {
   bool poke_ = false;    // guarded by mu_: a delivery was just recorded
   std::thread retries_;  // last: starts after the members it uses exist
 };
-
-// The pool behind `store` when it is SQL-backed, else a new pool for `url`.
-Result<std::shared_ptr<ConnectionPool>> PoolFor(Store& store, const std::string& url);
 
 }  // namespace aiprod

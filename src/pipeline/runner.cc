@@ -65,17 +65,6 @@ class Heartbeat {
   std::thread thread_;  // last: starts after the members it uses exist
 };
 
-// Tells the job-end hook (webhooks) about a job that just ended.
-void NotifyJobEnd(const PipelineServices& services, Store& store, const std::string& job_id,
-                  JobState to) {
-  if (services.job_end == nullptr) return;
-  if (to != JobState::kDelivered && to != JobState::kFailed && to != JobState::kQaFailed &&
-      to != JobState::kDead) {
-    return;
-  }
-  if (auto job = store.GetJob(job_id)) services.job_end->OnJobEnd(*job, to);
-}
-
 }  // namespace
 
 StageOutcome StageOutcome::Done(Json checkpoint, JobPatch patch) {
@@ -208,9 +197,10 @@ Result<JobState> Runner::RunLeased(Lease lease, ProgressListener* listener) {
                                               " attempts (the worker kept dying)"
                                         : job.error;
       t.release_lease = true;
+      BeforeJobEnd(services_.job_end, job, t);  // its webhook commits with it
       AIPROD_TRY(store_.Apply(job.id, &lease, t, clock.NowMs()));
       if (listener) listener->OnStateChange(job, JobState::kDead);
-      NotifyJobEnd(services_, store_, job.id, JobState::kDead);
+      AfterJobEnd(services_.job_end, job, t);
       return JobState::kDead;
     }
     if (job.cancel_requested) {
@@ -313,12 +303,13 @@ Result<JobState> Runner::RunLeased(Lease lease, ProgressListener* listener) {
         t.event_data["code"] = CodeName(out.error.code);
         break;
     }
+    BeforeJobEnd(services_.job_end, job, t);  // its webhook commits with it
     AIPROD_TRY(store_.Apply(job.id, &lease, t, clock.NowMs()));
     stage_log.Info("stage finished",
                    {{"outcome", t.event_type}, {"to", StateName(t.to)}, {"seconds", secs}});
     if (listener && t.to != job.state) listener->OnStateChange(job, t.to);
     if (t.release_lease) {
-      NotifyJobEnd(services_, store_, job.id, t.to);
+      AfterJobEnd(services_.job_end, job, t);
       return t.to;
     }
   }

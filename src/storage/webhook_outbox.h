@@ -1,7 +1,8 @@
-// Webhook deliveries, persisted: a delivery is recorded when a job ends
-// (Enqueue), then attempted until a 2xx answer, a final refusal, or
-// `max_attempts`, with exponential backoff between attempts. Every attempt
-// is a row of `webhook_attempts` (migration 3).
+// Webhook deliveries, persisted (store/webhook_deliveries.h): a delivery is
+// recorded with the transition that ends a job (NewDelivery, then
+// JobTransition::webhooks; Enqueue records one on its own), then attempted until a 2xx answer, a
+// final refusal, or `max_attempts`, with exponential backoff between attempts. Every attempt is a
+// row of `webhook_attempts` (migration 3).
 //
 // Delivery is at least once: an attempt is claimed for a while (timeout +
 // 60 s) before the POST, so concurrent dispatchers do not send it twice, but
@@ -26,7 +27,7 @@
 #include "core/config.h"
 #include "core/json.h"
 #include "storage/webhook_sender.h"
-#include "store/pool.h"
+#include "store/webhook_deliveries.h"
 
 namespace aiprod {
 
@@ -42,35 +43,22 @@ struct WebhookOptions {
 // only) signing_secret.
 WebhookOptions WebhookOptionsFromConfig(const Config& config);
 
-struct WebhookDelivery {
-  std::string id;  // UUIDv7
-  std::string job_id, event, url, body;
-  std::string state;  // "pending" | "delivered" | "failed"
-  int attempts = 0;
-  std::optional<int64_t> next_attempt_ms;  // pending only
-  std::string last_error;
-  int64_t created_ms = 0, updated_ms = 0;
-};
-
-struct WebhookAttempt {
-  int attempt = 0;
-  int64_t started_ms = 0, duration_ms = 0;
-  int http_status = 0;  // 0: no answer
-  std::string outcome;  // "delivered" | "retry" | "give_up"
-  std::string error, address;
-};
-
 // Sends one POST (PostJson; tests may substitute).
 using PostFunction = std::function<PostOutcome(const HttpPost&, const EgressPolicy&)>;
 
 class WebhookOutbox {
  public:
-  WebhookOutbox(std::shared_ptr<ConnectionPool> pool, WebhookOptions options, const Clock& clock,
+  // `rows` outlives the outbox.
+  WebhookOutbox(WebhookDeliveries& rows, WebhookOptions options, const Clock& clock,
                 PostFunction post = PostJson);
 
-  // Records a delivery of `payload` (plus "delivery_id" and "event") to
-  // `url`, due now. A URL the policy refuses is recorded too: its first
-  // attempt fails for good, saying why.
+  // A delivery of `payload` (plus "delivery_id" and "event") to `url`, to
+  // record: with the job's final transition (JobTransition::webhooks), or
+  // by Enqueue. A URL the policy refuses is recorded too: its first attempt
+  // fails for good, saying why.
+  NewWebhookDelivery NewDelivery(const std::string& job_id, const std::string& event,
+                                 const std::string& url, Json payload) const;
+  // Records NewDelivery(...), due now.
   Result<std::string> Enqueue(const std::string& job_id, const std::string& event,
                               const std::string& url, Json payload);
   // Attempts the delivery now if it is pending and not claimed by another
@@ -94,7 +82,7 @@ class WebhookOutbox {
   Status Send(const WebhookDelivery& d);  // POSTs a claimed delivery, records the attempt
   Status Record(const WebhookDelivery& d, const PostOutcome& o, int64_t started_ms);
 
-  std::shared_ptr<ConnectionPool> pool_;
+  WebhookDeliveries& rows_;
   WebhookOptions options_;
   const Clock& clock_;
   PostFunction post_;

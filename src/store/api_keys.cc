@@ -1,5 +1,7 @@
 #include "store/api_keys.h"
 
+#include "store/sql_repositories.h"
+
 #include "core/hash.h"
 #include "core/ids.h"
 #include "core/json.h"
@@ -31,7 +33,25 @@ ApiKeyRecord FromRow(const SqlRows& rows, size_t i) {
   return r;
 }
 
+class SqlApiKeyRepository final : public ApiKeyRepository {
+ public:
+  explicit SqlApiKeyRepository(std::shared_ptr<ConnectionPool> pool) : pool_(std::move(pool)) {}
+  Result<std::pair<ApiKeyRecord, std::string>> Create(const NewApiKey& k, int64_t now_ms) override;
+  Result<ApiKeyRecord> FindActive(std::string_view key) override;
+  Result<ApiKeyRecord> Get(const std::string& id) override;
+  Result<std::vector<ApiKeyRecord>> List() override;
+  Status Revoke(const std::string& id, const std::string& by, int64_t now_ms) override;
+  Status RecordUse(const std::vector<std::pair<std::string, int64_t>>& uses) override;
+
+ private:
+  std::shared_ptr<ConnectionPool> pool_;
+};
+
 }  // namespace
+
+std::unique_ptr<ApiKeyRepository> NewSqlApiKeyRepository(std::shared_ptr<ConnectionPool> pool) {
+  return std::make_unique<SqlApiKeyRepository>(std::move(pool));
+}
 
 bool LooksLikeApiKey(std::string_view s) {
   if (s.size() != 7 + 48 || !s.starts_with("aiprod_")) return false;
@@ -41,8 +61,8 @@ bool LooksLikeApiKey(std::string_view s) {
   return true;
 }
 
-Result<std::pair<ApiKeyRecord, std::string>> ApiKeyRepository::Create(const NewApiKey& k,
-                                                                      int64_t now_ms) {
+Result<std::pair<ApiKeyRecord, std::string>> SqlApiKeyRepository::Create(const NewApiKey& k,
+                                                                         int64_t now_ms) {
   std::string key = "aiprod_" + RandomHex(24);
   AIPROD_ASSIGN(auto c, pool_->Acquire());
   AIPROD_TRY(
@@ -55,7 +75,7 @@ Result<std::pair<ApiKeyRecord, std::string>> ApiKeyRepository::Create(const NewA
   return std::pair{std::move(r), std::move(key)};
 }
 
-Result<ApiKeyRecord> ApiKeyRepository::FindActive(std::string_view key) {
+Result<ApiKeyRecord> SqlApiKeyRepository::FindActive(std::string_view key) {
   if (!LooksLikeApiKey(key)) return Fail(ErrorCode::kNotFound, "unknown API key");
   AIPROD_ASSIGN(auto c, pool_->Acquire());
   static const std::string sql = std::string("SELECT ") + kColumns +
@@ -65,7 +85,7 @@ Result<ApiKeyRecord> ApiKeyRepository::FindActive(std::string_view key) {
   return FromRow(rows, 0);
 }
 
-Result<ApiKeyRecord> ApiKeyRepository::Get(const std::string& id) {
+Result<ApiKeyRecord> SqlApiKeyRepository::Get(const std::string& id) {
   AIPROD_ASSIGN(auto c, pool_->Acquire());
   AIPROD_ASSIGN(auto rows,
                 c->Query(std::string("SELECT ") + kColumns + " FROM api_keys WHERE id = ?", {id}));
@@ -73,7 +93,7 @@ Result<ApiKeyRecord> ApiKeyRepository::Get(const std::string& id) {
   return FromRow(rows, 0);
 }
 
-Result<std::vector<ApiKeyRecord>> ApiKeyRepository::List() {
+Result<std::vector<ApiKeyRecord>> SqlApiKeyRepository::List() {
   AIPROD_ASSIGN(auto c, pool_->Acquire());
   AIPROD_ASSIGN(auto rows,
                 c->Query(std::string("SELECT ") + kColumns + " FROM api_keys ORDER BY id"));
@@ -82,7 +102,7 @@ Result<std::vector<ApiKeyRecord>> ApiKeyRepository::List() {
   return out;
 }
 
-Status ApiKeyRepository::Revoke(const std::string& id, const std::string& by, int64_t now_ms) {
+Status SqlApiKeyRepository::Revoke(const std::string& id, const std::string& by, int64_t now_ms) {
   AIPROD_ASSIGN(auto c, pool_->Acquire());
   AIPROD_ASSIGN(auto tx, SqlTransaction::Begin(*c));
   AIPROD_ASSIGN(auto rows, c->Query("SELECT revoked_at FROM api_keys WHERE id = ?", {id}));
@@ -95,7 +115,7 @@ Status ApiKeyRepository::Revoke(const std::string& id, const std::string& by, in
   return tx.Commit();
 }
 
-Status ApiKeyRepository::RecordUse(const std::vector<std::pair<std::string, int64_t>>& uses) {
+Status SqlApiKeyRepository::RecordUse(const std::vector<std::pair<std::string, int64_t>>& uses) {
   if (uses.empty()) return {};
   AIPROD_ASSIGN(auto c, pool_->Acquire());
   AIPROD_ASSIGN(auto tx, SqlTransaction::Begin(*c));

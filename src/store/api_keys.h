@@ -12,7 +12,6 @@
 #include <vector>
 
 #include "core/error.h"
-#include "store/pool.h"
 
 namespace aiprod {
 
@@ -40,23 +39,22 @@ struct NewApiKey {
 // "aiprod_" followed by 48 hex digits (192 random bits).
 bool LooksLikeApiKey(std::string_view s);
 
+// Opened with the store (store/database.h).
 class ApiKeyRepository {
  public:
-  explicit ApiKeyRepository(std::shared_ptr<ConnectionPool> pool) : pool_(std::move(pool)) {}
+  virtual ~ApiKeyRepository() = default;
 
   // Creates a key; returns its record and the plaintext, which is never stored.
-  Result<std::pair<ApiKeyRecord, std::string>> Create(const NewApiKey& k, int64_t now_ms);
+  virtual Result<std::pair<ApiKeyRecord, std::string>> Create(const NewApiKey& k,
+                                                              int64_t now_ms) = 0;
   // The unrevoked key whose plaintext is `key`; kNotFound otherwise.
-  Result<ApiKeyRecord> FindActive(std::string_view key);
-  Result<ApiKeyRecord> Get(const std::string& id);
-  Result<std::vector<ApiKeyRecord>> List();
+  virtual Result<ApiKeyRecord> FindActive(std::string_view key) = 0;
+  virtual Result<ApiKeyRecord> Get(const std::string& id) = 0;
+  virtual Result<std::vector<ApiKeyRecord>> List() = 0;
   // kNotFound for an unknown id, kConflict if already revoked.
-  Status Revoke(const std::string& id, const std::string& by, int64_t now_ms);
+  virtual Status Revoke(const std::string& id, const std::string& by, int64_t now_ms) = 0;
   // Records last use times (key id, ms) in one transaction.
-  Status RecordUse(const std::vector<std::pair<std::string, int64_t>>& uses);
-
- private:
-  std::shared_ptr<ConnectionPool> pool_;
+  virtual Status RecordUse(const std::vector<std::pair<std::string, int64_t>>& uses) = 0;
 };
 
 }  // namespace aiprod

@@ -3,6 +3,8 @@
 #include <map>
 
 #include "core/hash.h"
+#include "store/group_commit.h"
+#include "store/sql_repositories.h"
 
 namespace aiprod {
 namespace {
@@ -36,7 +38,33 @@ std::string DetailText(const Json& d) {
                        : d.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
+class SqlAuditLog final : public AuditLog {
+ public:
+  // `key`: audit_key; empty writes (and verifies) a plain chain.
+  SqlAuditLog(std::shared_ptr<ConnectionPool> pool, std::string key);
+
+  Status Append(AuditEntry e) override;
+  Result<std::vector<AuditRow>> List(int64_t after_seq, int limit) override;
+  Result<std::vector<AuditRow>> ListForBrands(const std::vector<std::string>& brands,
+                                              int64_t after_seq, int limit) override;
+  Result<AuditVerification> Verify(const AuditAnchor* anchor) override;
+
+ private:
+  Status Write(std::span<AuditEntry* const> batch);
+  // Adds the problems of `anchor` given the hash of its row, if the chain has it.
+  void CheckAnchor(const AuditAnchor& anchor, const std::optional<std::string>& row_hash,
+                   AuditVerification& v) const;
+
+  std::shared_ptr<ConnectionPool> pool_;
+  const std::string key_;
+  GroupCommit<AuditEntry> appends_;
+};
+
 }  // namespace
+
+std::unique_ptr<AuditLog> NewSqlAuditLog(std::shared_ptr<ConnectionPool> pool, std::string key) {
+  return std::make_unique<SqlAuditLog>(std::move(pool), std::move(key));
+}
 
 std::string AuditHash(const std::string& prev_hash, const AuditEntry& e) {
   Json canonical = Json::array({e.at_ms, e.principal, e.action, e.target, e.outcome, e.request_id,
@@ -50,14 +78,14 @@ std::string AuditHmac(std::string_view key, const std::string& prev_hash, const 
   return std::string(kAuditKeyedPrefix) + HmacSha256Hex(key, AuditHash(prev_hash, e));
 }
 
-AuditLog::AuditLog(std::shared_ptr<ConnectionPool> pool, std::string key)
+SqlAuditLog::SqlAuditLog(std::shared_ptr<ConnectionPool> pool, std::string key)
     : pool_(std::move(pool)),
       key_(std::move(key)),
       appends_([this](std::span<AuditEntry* const> b) { return Write(b); }) {}
 
-Status AuditLog::Append(AuditEntry e) { return appends_.Submit(e); }
+Status SqlAuditLog::Append(AuditEntry e) { return appends_.Submit(e); }
 
-Status AuditLog::Write(std::span<AuditEntry* const> batch) {
+Status SqlAuditLog::Write(std::span<AuditEntry* const> batch) {
   AIPROD_ASSIGN(auto c, pool_->Acquire());
   AIPROD_ASSIGN(auto tx, SqlTransaction::Begin(*c));
   // The write transaction serializes appenders (SQLite: database lock;
@@ -85,7 +113,7 @@ Status AuditLog::Write(std::span<AuditEntry* const> batch) {
   return tx.Commit();
 }
 
-Result<std::vector<AuditRow>> AuditLog::List(int64_t after_seq, int limit) {
+Result<std::vector<AuditRow>> SqlAuditLog::List(int64_t after_seq, int limit) {
   AIPROD_ASSIGN(auto c, pool_->Acquire());
   AIPROD_ASSIGN(auto rows, c->Query(std::string(kSelectRows) + "WHERE seq > ? ORDER BY seq LIMIT ?",
                                     {after_seq, int64_t{limit}}));
@@ -94,8 +122,8 @@ Result<std::vector<AuditRow>> AuditLog::List(int64_t after_seq, int limit) {
   return out;
 }
 
-Result<std::vector<AuditRow>> AuditLog::ListForBrands(const std::vector<std::string>& brands,
-                                                      int64_t after_seq, int limit) {
+Result<std::vector<AuditRow>> SqlAuditLog::ListForBrands(const std::vector<std::string>& brands,
+                                                         int64_t after_seq, int limit) {
   std::vector<AuditRow> out;
   if (brands.empty()) return out;
   std::string sql = std::string(kSelectRows) + "WHERE brand IN (";
@@ -113,7 +141,7 @@ Result<std::vector<AuditRow>> AuditLog::ListForBrands(const std::vector<std::str
   return out;
 }
 
-Result<AuditVerification> AuditLog::Verify(const AuditAnchor* anchor) {
+Result<AuditVerification> SqlAuditLog::Verify(const AuditAnchor* anchor) {
   // Pass 1: every row's stored hash, to say where a misplaced row belongs.
   std::map<std::string, int64_t> seq_of_hash;
   std::vector<AuditRow> all;
@@ -191,8 +219,8 @@ Result<AuditVerification> AuditLog::Verify(const AuditAnchor* anchor) {
   return v;
 }
 
-void AuditLog::CheckAnchor(const AuditAnchor& a, const std::optional<std::string>& row_hash,
-                           AuditVerification& v) const {
+void SqlAuditLog::CheckAnchor(const AuditAnchor& a, const std::optional<std::string>& row_hash,
+                              AuditVerification& v) const {
   const std::string row = "row " + std::to_string(a.seq);
   if (key_.empty()) {
     v.problems.push_back({a.seq, "anchor", "audit_key is not set: the anchor cannot be checked"});

@@ -27,8 +27,6 @@
 
 #include "core/json.h"
 #include "store/audit_anchor.h"
-#include "store/group_commit.h"
-#include "store/pool.h"
 
 namespace aiprod {
 
@@ -78,31 +76,22 @@ struct AuditVerification {
   std::vector<AuditProblem> problems;
 };
 
+// Opened with the store, with its key (Database::OpenAuditLog in
+// store/database.h).
 class AuditLog {
  public:
-  // `key`: audit_key; empty writes (and verifies) a plain chain.
-  explicit AuditLog(std::shared_ptr<ConnectionPool> pool, std::string key = {});
+  virtual ~AuditLog() = default;
 
   // Rows appended at the same time share one transaction (group_commit.h).
-  Status Append(AuditEntry e);
+  virtual Status Append(AuditEntry e) = 0;
   // Rows with seq > after_seq, oldest first, at most `limit`.
-  Result<std::vector<AuditRow>> List(int64_t after_seq, int limit);
+  virtual Result<std::vector<AuditRow>> List(int64_t after_seq, int limit) = 0;
   // The same, only rows whose brand is one of `brands` (none if empty).
-  Result<std::vector<AuditRow>> ListForBrands(const std::vector<std::string>& brands,
-                                              int64_t after_seq, int limit);
+  virtual Result<std::vector<AuditRow>> ListForBrands(const std::vector<std::string>& brands,
+                                                      int64_t after_seq, int limit) = 0;
   // Checks every row; with `anchor`, also that the chain still holds the
   // anchor's row unchanged (the anchor's mac is checked with the key).
-  Result<AuditVerification> Verify(const AuditAnchor* anchor = nullptr);
-
- private:
-  Status Write(std::span<AuditEntry* const> batch);
-  // Adds the problems of `anchor` given the hash of its row, if the chain has it.
-  void CheckAnchor(const AuditAnchor& anchor, const std::optional<std::string>& row_hash,
-                   AuditVerification& v) const;
-
-  std::shared_ptr<ConnectionPool> pool_;
-  const std::string key_;
-  GroupCommit<AuditEntry> appends_;
+  virtual Result<AuditVerification> Verify(const AuditAnchor* anchor = nullptr) = 0;
 };
 
 }  // namespace aiprod

@@ -1,8 +1,28 @@
 #include "store/brands.h"
 
-namespace aiprod {
+#include "store/sql_repositories.h"
 
-Result<std::optional<StoredBrand>> BrandRepository::Get(const std::string& id) {
+namespace aiprod {
+namespace {
+
+class SqlBrandRepository final : public BrandRepository {
+ public:
+  explicit SqlBrandRepository(std::shared_ptr<ConnectionPool> pool) : pool_(std::move(pool)) {}
+  Result<std::optional<StoredBrand>> Get(const std::string& id) override;
+  Result<StoredBrand> Put(const std::string& id, const Json& kit, const std::string& by,
+                          int64_t now_ms) override;
+
+ private:
+  std::shared_ptr<ConnectionPool> pool_;
+};
+
+}  // namespace
+
+std::unique_ptr<BrandRepository> NewSqlBrandRepository(std::shared_ptr<ConnectionPool> pool) {
+  return std::make_unique<SqlBrandRepository>(std::move(pool));
+}
+
+Result<std::optional<StoredBrand>> SqlBrandRepository::Get(const std::string& id) {
   AIPROD_ASSIGN(auto c, pool_->Acquire());
   AIPROD_ASSIGN(auto rows, c->Query("SELECT id, kit, revision, updated_by, created_at, updated_at "
                                     "FROM brands WHERE id = ?",
@@ -19,8 +39,8 @@ Result<std::optional<StoredBrand>> BrandRepository::Get(const std::string& id) {
   return std::optional<StoredBrand>(std::move(b));
 }
 
-Result<StoredBrand> BrandRepository::Put(const std::string& id, const Json& kit,
-                                         const std::string& by, int64_t now_ms) {
+Result<StoredBrand> SqlBrandRepository::Put(const std::string& id, const Json& kit,
+                                            const std::string& by, int64_t now_ms) {
   {
     AIPROD_ASSIGN(auto c, pool_->Acquire());
     AIPROD_ASSIGN(auto tx, SqlTransaction::Begin(*c));

@@ -6,8 +6,8 @@
 #include <optional>
 #include <string>
 
+#include "core/error.h"
 #include "core/json.h"
-#include "store/pool.h"
 
 namespace aiprod {
 
@@ -19,18 +19,16 @@ struct StoredBrand {
   int64_t created_at_ms = 0, updated_at_ms = 0;
 };
 
+// Opened with the store (store/database.h).
 class BrandRepository {
  public:
-  explicit BrandRepository(std::shared_ptr<ConnectionPool> pool) : pool_(std::move(pool)) {}
+  virtual ~BrandRepository() = default;
 
   // nullopt when the database has no kit with that id.
-  Result<std::optional<StoredBrand>> Get(const std::string& id);
+  virtual Result<std::optional<StoredBrand>> Get(const std::string& id) = 0;
   // Inserts or replaces the kit; returns the stored row (revision + 1).
-  Result<StoredBrand> Put(const std::string& id, const Json& kit, const std::string& by,
-                          int64_t now_ms);
-
- private:
-  std::shared_ptr<ConnectionPool> pool_;
+  virtual Result<StoredBrand> Put(const std::string& id, const Json& kit, const std::string& by,
+                                  int64_t now_ms) = 0;
 };
 
 }  // namespace aiprod

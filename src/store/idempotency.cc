@@ -1,12 +1,35 @@
 #include "store/idempotency.h"
 
-namespace aiprod {
+#include "store/sql_repositories.h"
 
-Result<IdempotencyRecord> IdempotencyRepository::Reserve(const std::string& principal,
-                                                         const std::string& key,
-                                                         const std::string& request_hash,
-                                                         const std::string& job_id,
-                                                         int64_t now_ms) {
+namespace aiprod {
+namespace {
+
+class SqlIdempotencyRepository final : public IdempotencyRepository {
+ public:
+  explicit SqlIdempotencyRepository(std::shared_ptr<ConnectionPool> pool)
+      : pool_(std::move(pool)) {}
+  Result<IdempotencyRecord> Reserve(const std::string& principal, const std::string& key,
+                                    const std::string& request_hash, const std::string& job_id,
+                                    int64_t now_ms) override;
+  Result<int64_t> Purge(int64_t before_ms) override;
+
+ private:
+  std::shared_ptr<ConnectionPool> pool_;
+};
+
+}  // namespace
+
+std::unique_ptr<IdempotencyRepository> NewSqlIdempotencyRepository(
+    std::shared_ptr<ConnectionPool> pool) {
+  return std::make_unique<SqlIdempotencyRepository>(std::move(pool));
+}
+
+Result<IdempotencyRecord> SqlIdempotencyRepository::Reserve(const std::string& principal,
+                                                            const std::string& key,
+                                                            const std::string& request_hash,
+                                                            const std::string& job_id,
+                                                            int64_t now_ms) {
   AIPROD_ASSIGN(auto c, pool_->Acquire());
   AIPROD_ASSIGN(int64_t n, c->Exec("INSERT INTO idempotency_keys (principal, idem_key, "
                                    "request_hash, job_id, created_at) VALUES (?, ?, ?, ?, ?) "
@@ -21,7 +44,7 @@ Result<IdempotencyRecord> IdempotencyRepository::Reserve(const std::string& prin
                            rows.Int(0, "created_at"), false};
 }
 
-Result<int64_t> IdempotencyRepository::Purge(int64_t before_ms) {
+Result<int64_t> SqlIdempotencyRepository::Purge(int64_t before_ms) {
   AIPROD_ASSIGN(auto c, pool_->Acquire());
   return c->Exec("DELETE FROM idempotency_keys WHERE created_at < ?", {before_ms});
 }

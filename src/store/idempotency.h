@@ -7,7 +7,7 @@
 #include <memory>
 #include <string>
 
-#include "store/pool.h"
+#include "core/error.h"
 
 namespace aiprod {
 
@@ -18,19 +18,17 @@ struct IdempotencyRecord {
   bool inserted = false;  // true: this call reserved the key
 };
 
+// Opened with the store (store/database.h).
 class IdempotencyRepository {
  public:
-  explicit IdempotencyRepository(std::shared_ptr<ConnectionPool> pool) : pool_(std::move(pool)) {}
+  virtual ~IdempotencyRepository() = default;
 
   // Reserves `key` for `job_id`, or returns the earlier reservation.
-  Result<IdempotencyRecord> Reserve(const std::string& principal, const std::string& key,
-                                    const std::string& request_hash, const std::string& job_id,
-                                    int64_t now_ms);
+  virtual Result<IdempotencyRecord> Reserve(const std::string& principal, const std::string& key,
+                                            const std::string& request_hash,
+                                            const std::string& job_id, int64_t now_ms) = 0;
   // Forgets reservations older than `before_ms`; returns how many.
-  Result<int64_t> Purge(int64_t before_ms);
-
- private:
-  std::shared_ptr<ConnectionPool> pool_;
+  virtual Result<int64_t> Purge(int64_t before_ms) = 0;
 };
 
 }  // namespace aiprod

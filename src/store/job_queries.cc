@@ -1,10 +1,34 @@
 #include "store/job_queries.h"
 
 #include "store/job_rows.h"
+#include "store/sql_repositories.h"
 
 namespace aiprod {
+namespace {
 
-Result<std::map<std::string, int64_t>> JobQueries::CountByState() {
+class SqlJobQueries final : public JobQueries {
+ public:
+  explicit SqlJobQueries(std::shared_ptr<ConnectionPool> pool) : pool_(std::move(pool)) {}
+  Result<std::map<std::string, int64_t>> CountByState() override;
+  Result<int64_t> QueueDepth(int64_t now_ms) override;
+  Result<int64_t> CountActiveForBrand(const std::string& brand_id, int64_t cap) override;
+  Result<std::vector<JobEvent>> EventsAfter(const std::string& job_id, int64_t after_id,
+                                            int limit) override;
+  Result<std::vector<JobSpend>> SpendSince(int64_t since_ms) override;
+  Result<std::vector<FailedJob>> FailuresSince(int64_t since_ms, int limit) override;
+  Result<std::optional<JobState>> StateOf(const std::string& job_id) override;
+
+ private:
+  std::shared_ptr<ConnectionPool> pool_;
+};
+
+}  // namespace
+
+std::unique_ptr<JobQueries> NewSqlJobQueries(std::shared_ptr<ConnectionPool> pool) {
+  return std::make_unique<SqlJobQueries>(std::move(pool));
+}
+
+Result<std::map<std::string, int64_t>> SqlJobQueries::CountByState() {
   AIPROD_ASSIGN(auto c, pool_->Acquire());
   AIPROD_ASSIGN(auto rows, c->Query("SELECT state, COUNT(*) AS n FROM jobs GROUP BY state"));
   std::map<std::string, int64_t> out;
@@ -12,7 +36,7 @@ Result<std::map<std::string, int64_t>> JobQueries::CountByState() {
   return out;
 }
 
-Result<int64_t> JobQueries::QueueDepth(int64_t now_ms) {
+Result<int64_t> SqlJobQueries::QueueDepth(int64_t now_ms) {
   AIPROD_ASSIGN(auto c, pool_->Acquire());
   AIPROD_ASSIGN(auto rows, c->Query("SELECT COUNT(*) AS n FROM jobs WHERE run_after IS NOT NULL "
                                     "AND run_after <= ? AND (lease_owner IS NULL OR "
@@ -21,7 +45,7 @@ Result<int64_t> JobQueries::QueueDepth(int64_t now_ms) {
   return rows.Int(0, "n");
 }
 
-Result<int64_t> JobQueries::CountActiveForBrand(const std::string& brand_id, int64_t cap) {
+Result<int64_t> SqlJobQueries::CountActiveForBrand(const std::string& brand_id, int64_t cap) {
   AIPROD_ASSIGN(auto c, pool_->Acquire());
   AIPROD_ASSIGN(auto rows,
                 c->Query("SELECT COUNT(*) AS n FROM (SELECT 1 FROM jobs WHERE brand_id = ? AND "
@@ -31,8 +55,8 @@ Result<int64_t> JobQueries::CountActiveForBrand(const std::string& brand_id, int
   return rows.Int(0, "n");
 }
 
-Result<std::vector<JobEvent>> JobQueries::EventsAfter(const std::string& job_id, int64_t after_id,
-                                                      int limit) {
+Result<std::vector<JobEvent>> SqlJobQueries::EventsAfter(const std::string& job_id,
+                                                         int64_t after_id, int limit) {
   AIPROD_ASSIGN(auto c, pool_->Acquire());
   AIPROD_ASSIGN(auto rows, c->Query("SELECT id, job_id, event_type, from_state, to_state, "
                                     "event_data, created_at FROM job_events WHERE job_id = ? "
@@ -43,7 +67,7 @@ Result<std::vector<JobEvent>> JobQueries::EventsAfter(const std::string& job_id,
   return out;
 }
 
-Result<std::vector<JobSpend>> JobQueries::SpendSince(int64_t since_ms) {
+Result<std::vector<JobSpend>> SqlJobQueries::SpendSince(int64_t since_ms) {
   AIPROD_ASSIGN(auto c, pool_->Acquire());
   AIPROD_ASSIGN(auto rows, c->Query("SELECT brand_id, cost_estimate FROM jobs WHERE created_at "
                                     ">= ? AND cost_estimate IS NOT NULL AND state NOT IN "
@@ -65,7 +89,7 @@ Result<std::vector<JobSpend>> JobQueries::SpendSince(int64_t since_ms) {
   return out;
 }
 
-Result<std::vector<FailedJob>> JobQueries::FailuresSince(int64_t since_ms, int limit) {
+Result<std::vector<FailedJob>> SqlJobQueries::FailuresSince(int64_t since_ms, int limit) {
   AIPROD_ASSIGN(auto c, pool_->Acquire());
   AIPROD_ASSIGN(auto rows, c->Query("SELECT id, brand_id, state, error, updated_at FROM jobs "
                                     "WHERE updated_at >= ? AND state IN ('failed', 'dead', "
@@ -79,7 +103,7 @@ Result<std::vector<FailedJob>> JobQueries::FailuresSince(int64_t since_ms, int l
   return out;
 }
 
-Result<std::optional<JobState>> JobQueries::StateOf(const std::string& job_id) {
+Result<std::optional<JobState>> SqlJobQueries::StateOf(const std::string& job_id) {
   AIPROD_ASSIGN(auto c, pool_->Acquire());
   AIPROD_ASSIGN(auto rows, c->Query("SELECT state FROM jobs WHERE id = ?", {job_id}));
   if (rows.empty()) return std::optional<JobState>();

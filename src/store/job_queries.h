@@ -10,7 +10,6 @@
 #include <vector>
 
 #include "model/job.h"
-#include "store/pool.h"
 
 namespace aiprod {
 
@@ -25,24 +24,23 @@ struct FailedJob {
   int64_t updated_at_ms = 0;
 };
 
+// Opened with the store (store/database.h).
 class JobQueries {
  public:
-  explicit JobQueries(std::shared_ptr<ConnectionPool> pool) : pool_(std::move(pool)) {}
+  virtual ~JobQueries() = default;
 
-  Result<std::map<std::string, int64_t>> CountByState();
+  virtual Result<std::map<std::string, int64_t>> CountByState() = 0;
   // Jobs runnable now and not leased.
-  Result<int64_t> QueueDepth(int64_t now_ms);
+  virtual Result<int64_t> QueueDepth(int64_t now_ms) = 0;
   // Unfinished jobs of a brand (not terminal, not parked for review), counted
   // up to `cap` (the answer is min(count, cap)).
-  Result<int64_t> CountActiveForBrand(const std::string& brand_id, int64_t cap);
-  Result<std::vector<JobEvent>> EventsAfter(const std::string& job_id, int64_t after_id, int limit);
-  Result<std::vector<JobSpend>> SpendSince(int64_t since_ms);
-  Result<std::vector<FailedJob>> FailuresSince(int64_t since_ms, int limit);
+  virtual Result<int64_t> CountActiveForBrand(const std::string& brand_id, int64_t cap) = 0;
+  virtual Result<std::vector<JobEvent>> EventsAfter(const std::string& job_id, int64_t after_id,
+                                                    int limit) = 0;
+  virtual Result<std::vector<JobSpend>> SpendSince(int64_t since_ms) = 0;
+  virtual Result<std::vector<FailedJob>> FailuresSince(int64_t since_ms, int limit) = 0;
   // The state of a job, or nullopt if there is none (cheap: one column).
-  Result<std::optional<JobState>> StateOf(const std::string& job_id);
-
- private:
-  std::shared_ptr<ConnectionPool> pool_;
+  virtual Result<std::optional<JobState>> StateOf(const std::string& job_id) = 0;
 };
 
 }  // namespace aiprod

@@ -1,5 +1,7 @@
 #include "store/job_rows.h"
 
+#include <algorithm>
+
 namespace aiprod {
 
 const char* const kJobColumns =
@@ -85,6 +87,42 @@ JobEvent EventFromRow(const SqlRows& rows, size_t i) {
   if (!e.data.is_object()) e.data = Json::object();
   e.created_at_ms = rows.Int(i, "created_at");
   return e;
+}
+
+// Inserts events with as few statements as possible: up to kRowsPerInsert
+// rows each, so a batch's events cost one round trip, and the prepared
+// statements stay few (one per row count).
+namespace {
+constexpr size_t kRowsPerInsert = 32;
+}  // namespace
+
+Status InsertEvents(SqlConnection& c, std::span<const EventRow> events) {
+  auto text = [](const std::string& s) -> SqlValue {
+    if (s.empty()) return std::monostate{};
+    return s;
+  };
+  for (size_t start = 0; start < events.size(); start += kRowsPerInsert) {
+    auto chunk = events.subspan(start, std::min(kRowsPerInsert, events.size() - start));
+    std::string sql =
+        "INSERT INTO job_events (job_id, event_type, from_state, to_state, event_data, "
+        "created_at) VALUES ";
+    std::vector<SqlValue> params;
+    params.reserve(chunk.size() * 6);
+    for (const EventRow& e : chunk) {
+      sql += params.empty() ? "(?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?)";
+      params.insert(params.end(),
+                    {e.job_id, e.type, text(e.from), text(e.to), JsonValue(e.data), e.at});
+    }
+    AIPROD_TRY(c.Defer({std::move(sql), std::move(params)}));
+  }
+  return {};
+}
+
+Status InsertEvent(SqlConnection& c, const std::string& job_id, const std::string& type,
+                   const std::string& from, const std::string& to, const Json& data,
+                   int64_t now_ms) {
+  EventRow row{job_id, type, from, to, data, now_ms};
+  return InsertEvents(c, std::span(&row, 1));
 }
 
 }  // namespace aiprod

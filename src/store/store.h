@@ -65,6 +65,13 @@ struct JobPatch {
   std::optional<std::string> error;
 };
 
+// A webhook delivery to record (store/webhook_deliveries.h): its body is
+// final, signed when sent.
+struct NewWebhookDelivery {
+  std::string id;  // UUIDv7
+  std::string job_id, event, url, body;
+};
+
 // One atomic step of a job: state change, event row, optional checkpoint and
 // field updates, and what happens to the queue entry and the lease.
 struct JobTransition {
@@ -95,6 +102,9 @@ struct JobTransition {
   // Records the stored manifest's revision as approved_revision, read by the
   // same UPDATE: a reviewer's approval (the render stage renders only it).
   bool pin_approved_revision = false;
+  // Webhook deliveries recorded, pending, in the same transaction (the job's
+  // end: a crash after the commit cannot lose them). None when refused.
+  std::vector<NewWebhookDelivery> webhooks;
 };
 
 struct JobFilter {

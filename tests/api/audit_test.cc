@@ -77,7 +77,7 @@ TEST_F(AuditTest, SecurityActionsAreRecordedWithContext) {
 
 TEST_F(AuditTest, IntactChainVerifies) {
   MakeRows();
-  auto v = AuditLog(pool_).Verify();
+  auto v = db_->OpenAuditLog({})->Verify();
   ASSERT_TRUE(v);
   EXPECT_TRUE(v->problems.empty());
   EXPECT_GE(v->rows, 5);
@@ -95,7 +95,7 @@ TEST_F(AuditTest, UpdatesAndDeletesAreRefusedByTheDatabase) {
 TEST_F(AuditTest, ChangedRowIsDetected) {
   MakeRows();
   Sql("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET outcome = 'tampered' WHERE seq = 3;");
-  auto v = AuditLog(pool_).Verify();
+  auto v = db_->OpenAuditLog({})->Verify();
   ASSERT_TRUE(v);
   ASSERT_EQ(v->problems.size(), 1u);
   EXPECT_EQ(v->problems[0].seq, 3);
@@ -105,7 +105,7 @@ TEST_F(AuditTest, ChangedRowIsDetected) {
 TEST_F(AuditTest, RemovedRowIsDetected) {
   MakeRows();
   Sql("DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq = 2;");
-  auto v = AuditLog(pool_).Verify();
+  auto v = db_->OpenAuditLog({})->Verify();
   ASSERT_TRUE(v);
   ASSERT_FALSE(v->problems.empty());
   EXPECT_EQ(v->problems[0].seq, 3);
@@ -117,7 +117,7 @@ TEST_F(AuditTest, RenumberedRemovalIsDetected) {
   // Remove row 2 and renumber the rest so the sequence has no gap.
   Sql("DROP TRIGGER audit_log_no_delete; DROP TRIGGER audit_log_no_update;"
       "DELETE FROM audit_log WHERE seq = 2; UPDATE audit_log SET seq = seq - 1 WHERE seq > 2;");
-  auto v = AuditLog(pool_).Verify();
+  auto v = db_->OpenAuditLog({})->Verify();
   ASSERT_TRUE(v);
   ASSERT_FALSE(v->problems.empty());
   EXPECT_EQ(v->problems[0].seq, 2);
@@ -131,7 +131,7 @@ TEST_F(AuditTest, ReorderedRowsAreDetected) {
       "UPDATE audit_log SET seq = -2 WHERE seq = 2;"
       "UPDATE audit_log SET seq = 2 WHERE seq = 3;"
       "UPDATE audit_log SET seq = 3 WHERE seq = -2;");
-  auto v = AuditLog(pool_).Verify();
+  auto v = db_->OpenAuditLog({})->Verify();
   ASSERT_TRUE(v);
   ASSERT_FALSE(v->problems.empty());
   EXPECT_EQ(v->problems[0].kind, "reordered");
@@ -227,7 +227,7 @@ TEST_F(AuditTest, FloodOfBadRequestsWritesBoundedRows) {
   // A new minute: the address may try again, and its failure is a row again.
   EXPECT_EQ(http_->Get("/v1/jobs").status, 401);
   EXPECT_EQ(AuditRows().back().entry.outcome, "missing_credentials");
-  auto v = AuditLog(pool_).Verify();
+  auto v = db_->OpenAuditLog({})->Verify();
   ASSERT_TRUE(v);
   EXPECT_TRUE(v->problems.empty());
 }
@@ -295,20 +295,20 @@ TEST_F(KeyedAuditTest, RowsAreKeyedAndVerifyOnlyWithTheKey) {
   MakeRows();
   auto rows = AuditRows();
   for (const auto& r : rows) EXPECT_TRUE(r.hash.starts_with("hmac-sha256:")) << r.seq;
-  auto v = AuditLog(pool_, config_.audit_key).Verify();
+  auto v = db_->OpenAuditLog(config_.audit_key)->Verify();
   ASSERT_TRUE(v);
   EXPECT_TRUE(v->problems.empty());
   EXPECT_EQ(v->keyed_rows, static_cast<int64_t>(rows.size()));
   // Without the key the keyed rows cannot be checked, and nothing is
   // appended to the chain unkeyed.
-  auto unkeyed = AuditLog(pool_).Verify();
+  auto unkeyed = db_->OpenAuditLog({})->Verify();
   ASSERT_TRUE(unkeyed);
   ASSERT_EQ(unkeyed->problems.size(), 1u);
   EXPECT_EQ(unkeyed->problems[0].kind, "unchecked");
   AuditEntry e;
   e.action = "test";
   e.outcome = "success";
-  auto st = AuditLog(pool_).Append(e);
+  auto st = db_->OpenAuditLog({})->Append(e);
   ASSERT_FALSE(st);
   EXPECT_EQ(st.error().field, "audit_key");
   EXPECT_EQ(AuditRows().size(), rows.size());
@@ -318,7 +318,7 @@ TEST_F(KeyedAuditTest, RemovalRecomputedWithPlainSha256IsDetected) {
   MakeRows();
   RemoveRow(3);
   Recompute(3, [](const std::string& prev, const AuditEntry& e) { return AuditHash(prev, e); });
-  auto v = AuditLog(pool_, config_.audit_key).Verify();
+  auto v = db_->OpenAuditLog(config_.audit_key)->Verify();
   ASSERT_TRUE(v);
   ASSERT_FALSE(v->problems.empty());
   EXPECT_EQ(v->problems[0].seq, 3);
@@ -332,7 +332,7 @@ TEST_F(KeyedAuditTest, WholeChainRecomputedWithPlainSha256IsDetected) {
   MakeRows();
   RemoveRow(2);
   Recompute(1, [](const std::string& prev, const AuditEntry& e) { return AuditHash(prev, e); });
-  auto v = AuditLog(pool_, config_.audit_key).Verify();
+  auto v = db_->OpenAuditLog(config_.audit_key)->Verify();
   ASSERT_TRUE(v);
   ASSERT_EQ(v->problems.size(), 1u);
   EXPECT_EQ(v->problems[0].kind, "unkeyed");
@@ -345,13 +345,13 @@ TEST_F(KeyedAuditTest, RemovalRecomputedWithAnotherKeyIsDetected) {
   const std::string guess = "not-the-audit-key-" + RandomHex(16);
   Recompute(
       2, [&](const std::string& prev, const AuditEntry& e) { return AuditHmac(guess, prev, e); });
-  auto v = AuditLog(pool_, config_.audit_key).Verify();
+  auto v = db_->OpenAuditLog(config_.audit_key)->Verify();
   ASSERT_TRUE(v);
   ASSERT_FALSE(v->problems.empty());
   EXPECT_EQ(v->problems[0].seq, 2);
   EXPECT_EQ(v->problems[0].kind, "changed");
   // With the attacker's key it would pass: the key is what protects it.
-  auto forged = AuditLog(pool_, guess).Verify();
+  auto forged = db_->OpenAuditLog(guess)->Verify();
   ASSERT_TRUE(forged);
   ASSERT_FALSE(forged->problems.empty());
   EXPECT_EQ(forged->problems[0].seq, 1);  // rows before the removal stay the real key's
@@ -366,9 +366,9 @@ TEST_F(AuditTest, PlainRowsBeforeTheKeyStillVerifyAndAreSealed) {
   AuditEntry e;
   e.action = "test.keyed";
   e.outcome = "success";
-  ASSERT_TRUE(AuditLog(pool_, key).Append(e));
-  ASSERT_TRUE(AuditLog(pool_, key).Append(e));
-  auto v = AuditLog(pool_, key).Verify();
+  ASSERT_TRUE(db_->OpenAuditLog(key)->Append(e));
+  ASSERT_TRUE(db_->OpenAuditLog(key)->Append(e));
+  auto v = db_->OpenAuditLog(key)->Verify();
   ASSERT_TRUE(v);
   EXPECT_TRUE(v->problems.empty());
   EXPECT_EQ(v->keyed_rows, 2);
@@ -385,7 +385,7 @@ TEST_F(AuditTest, PlainRowsBeforeTheKeyStillVerifyAndAreSealed) {
         (*c)->Exec("UPDATE audit_log SET prev_hash = ?, hash = ? WHERE seq = ?", {prev, h, r.seq}));
     prev = h;
   }
-  auto sealed = AuditLog(pool_, key).Verify();
+  auto sealed = db_->OpenAuditLog(key)->Verify();
   ASSERT_TRUE(sealed);
   ASSERT_FALSE(sealed->problems.empty());
   EXPECT_EQ(sealed->problems[0].seq, plain + 1);

@@ -176,7 +176,7 @@ TEST_F(AuthTest, KeyLastUseIsRecorded) {
   std::string key = Key("viewer", {"acme"});
   EXPECT_EQ(http_->Get("/v1/jobs", {Bearer(key)}).status, 200);
   server_->service().Maintenance();
-  auto found = ApiKeyRepository(pool_).FindActive(key);
+  auto found = db_->api_keys().FindActive(key);
   ASSERT_TRUE(found);
   ASSERT_TRUE(found->last_used_ms);
   EXPECT_EQ(*found->last_used_ms, clock_.NowMs());

@@ -94,7 +94,7 @@ class EventsTest : public ApiTest {
     return r;
   }
   std::string KeyIdOf(const std::string& key) {
-    auto record = ApiKeyRepository(pool_).FindActive(key);
+    auto record = db_->api_keys().FindActive(key);
     EXPECT_TRUE(record);
     return record ? record->id : "";
   }

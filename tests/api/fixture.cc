@@ -42,7 +42,10 @@ void ApiTest::SetUp() {
   auto pool = OpenPool(config_.DatabasePath());
   ASSERT_TRUE(pool) << pool.error().ToString();
   pool_ = *pool;
-  store_ = std::make_unique<SqlStore>(pool_);
+  auto db = OpenDatabase(config_.DatabasePath());
+  ASSERT_TRUE(db) << db.error().ToString();
+  db_ = std::move(*db);
+  store_ = &db_->store();
   ASSERT_TRUE(store_->Migrate());
   server_ = std::make_unique<api::ApiServer>(
       Deps(config_, Logger(LogLevel::kError, LogFormat::kText, stderr)), nullptr);
@@ -57,8 +60,8 @@ api::ApiDeps ApiTest::Deps(const Config& config, Logger log) {
   api::ApiDeps deps;
   deps.config = &config;
   deps.clock = &clock_;
-  deps.store = store_.get();
-  deps.pool = pool_;
+  deps.store = store_;
+  deps.db = db_.get();
   deps.log = std::move(log);
   return deps;
 }
@@ -73,7 +76,7 @@ void ApiTest::TearDown() {
 }
 
 std::string ApiTest::Key(const std::string& role, std::vector<std::string> brands) {
-  ApiKeyRepository keys(pool_);
+  ApiKeyRepository& keys = db_->api_keys();
   auto k =
       keys.Create({NewUuidV7(clock_), "test", role, std::move(brands), "test"}, clock_.NowMs());
   EXPECT_TRUE(k);
@@ -166,7 +169,7 @@ void ApiTest::Deliver(const std::string& job_id, const std::string& video) {
 }
 
 std::vector<AuditRow> ApiTest::AuditRows() {
-  auto rows = AuditLog(pool_).List(0, 10'000);
+  auto rows = db_->OpenAuditLog({})->List(0, 10'000);
   EXPECT_TRUE(rows);
   return rows ? *rows : std::vector<AuditRow>{};
 }

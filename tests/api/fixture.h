@@ -14,7 +14,8 @@
 #include "core/config.h"
 #include "http_client.h"
 #include "store/audit_log.h"
-#include "store/sql_store.h"
+#include "store/database.h"
+#include "store/pool.h"
 #include "test_keys.h"
 #include "testing/temp_dir.h"
 
@@ -50,8 +51,9 @@ class ApiTest : public ::testing::Test {
   TempDir dir_;
   Config config_;
   FakeClock clock_{0};
-  std::shared_ptr<ConnectionPool> pool_;
-  std::unique_ptr<SqlStore> store_;
+  std::unique_ptr<Database> db_;
+  Store* store_ = nullptr;                // db_'s
+  std::shared_ptr<ConnectionPool> pool_;  // raw SQL on the same database (tampering)
   std::unique_ptr<api::ApiServer> server_;
   int port_ = 0;
   std::unique_ptr<HttpClient> http_;

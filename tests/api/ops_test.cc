@@ -139,12 +139,11 @@ TEST(ProductionStartTest, RefusesUnsafeConfigurations) {
   c.auth.jwt_hs256_secret.clear();
   EXPECT_TRUE(ProductionProblems(c).empty());
   auto refuse = [&](Config bad, const std::string& why) {
-    auto pool = OpenPool(bad.DatabasePath());
-    ASSERT_TRUE(pool);
-    SqlStore store(*pool);
-    ASSERT_TRUE(store.Migrate());
+    auto db = OpenDatabase(bad.DatabasePath());
+    ASSERT_TRUE(db);
+    ASSERT_TRUE((*db)->store().Migrate());
     FakeClock clock;
-    api::ApiDeps deps{&bad, &clock, &store, *pool, nullptr, Logger::Null()};
+    api::ApiDeps deps{&bad, &clock, &(*db)->store(), db->get(), nullptr, Logger::Null()};
     api::ApiServer server(deps, nullptr);
     auto port = server.Start("127.0.0.1:0");
     ASSERT_FALSE(port);

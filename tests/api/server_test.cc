@@ -149,11 +149,11 @@ class EndToEndTest : public ApiTest {
     services_.clock = &system_clock_;
     brands_ = std::make_unique<FileBrandSource>(config_.brands_dir);
     services_.brands = brands_.get();
-    services_.store = store_.get();
+    services_.store = store_;
     services_.translator = &translator_;
     services_.cores = 2;
     runner_ = std::make_unique<Runner>(*store_, services_, std::move(stages));
-    api::ApiDeps deps{&config_, &system_clock_, store_.get(), pool_, nullptr, Logger::Null()};
+    api::ApiDeps deps{&config_, &system_clock_, store_, db_.get(), nullptr, Logger::Null()};
     server_ = std::make_unique<api::ApiServer>(deps, runner_.get());
     auto port = server_->Start("127.0.0.1:0");
     ASSERT_TRUE(port);

@@ -133,7 +133,7 @@ class TenancyTest : public ApiTest {
 TEST_F(TenancyTest, EveryRouteIsRefusedOrFilteredForAnotherBrandsAdmin) {
   auto table = Table();
   AcmeAdmins();  // made before counting keys
-  const size_t keys_before = ApiKeyRepository(pool_).List()->size();
+  const size_t keys_before = db_->api_keys().List()->size();
   for (const auto& route : api::ApiRoutes()) {
     std::string name = std::string(route.method) + " " + std::string(route.path);
     auto it = table.find(name);
@@ -190,7 +190,7 @@ TEST_F(TenancyTest, EveryRouteIsRefusedOrFilteredForAnotherBrandsAdmin) {
   ASSERT_TRUE(failed);
   EXPECT_EQ(failed->state, JobState::kFailed);
   EXPECT_EQ(http_->Get("/v1/jobs", {Bearer(globex_key_)}).status, 200);
-  EXPECT_EQ(ApiKeyRepository(pool_).List()->size(), keys_before) << "a key was minted";
+  EXPECT_EQ(db_->api_keys().List()->size(), keys_before) << "a key was minted";
 }
 
 TEST(PrincipalGrantTest, OnlyOwnBrandsAndRolesUpToOwn) {
@@ -220,7 +220,7 @@ TEST(PrincipalGrantTest, OnlyOwnBrandsAndRolesUpToOwn) {
 }
 
 TEST_F(TenancyTest, BrandAdminCannotGrantStarOtherBrandsOrMore) {
-  auto count = [&] { return ApiKeyRepository(pool_).List()->size(); };
+  auto count = [&] { return db_->api_keys().List()->size(); };
   for (const auto& [kind, acme] : AcmeAdmins()) {
     SCOPED_TRACE(kind);
     size_t before = count();
@@ -334,7 +334,7 @@ TEST_F(TenancyTest, AuditListShowsOnlyTheCallersBrandRows) {
 TEST_F(TenancyTest, AnAuditRowsBrandIsCoveredByItsHash) {
   auto c = pool_->Acquire();
   ASSERT_TRUE(c);
-  auto v = AuditLog(pool_).Verify();
+  auto v = db_->OpenAuditLog({})->Verify();
   ASSERT_TRUE(v);
   EXPECT_TRUE(v->problems.empty());
   // Moving a globex row to acme (to show it to acme's admins) breaks the chain.
@@ -342,7 +342,7 @@ TEST_F(TenancyTest, AnAuditRowsBrandIsCoveredByItsHash) {
       "DROP TRIGGER audit_log_no_update;"
       "UPDATE audit_log SET brand = 'acme' WHERE seq = (SELECT MIN(seq) FROM audit_log WHERE "
       "brand = 'globex');"));
-  v = AuditLog(pool_).Verify();
+  v = db_->OpenAuditLog({})->Verify();
   ASSERT_TRUE(v);
   ASSERT_EQ(v->problems.size(), 1u);
   EXPECT_EQ(v->problems[0].kind, "changed");

@@ -11,7 +11,7 @@
 #include "pipeline/runner.h"
 #include "storage/webhook_outbox.h"
 #include "storage/webhook_signature.h"
-#include "store/sql_store.h"
+#include "store/database.h"
 #include "testing/temp_dir.h"
 
 namespace aiprod {
@@ -25,11 +25,11 @@ constexpr const char* kSecret = "webhook-secret-webhook-secret-32";
 class WebhookTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto s = OpenStore(dir_.File("aiprod.db"));
-    ASSERT_TRUE(s);
-    store_ = std::move(*s);
+    auto db = OpenDatabase(dir_.File("aiprod.db"));
+    ASSERT_TRUE(db);
+    db_ = std::move(*db);
+    store_ = &db_->store();
     ASSERT_TRUE(store_->Migrate());
-    pool_ = dynamic_cast<SqlStore&>(*store_).pool();
   }
   // Loopback and plain http allowed, as a test receiver needs.
   WebhookOptions TestOptions() {
@@ -41,12 +41,14 @@ class WebhookTest : public ::testing::Test {
     o.timeout_s = 5;
     return o;
   }
-  WebhookOutbox Outbox(WebhookOptions o) { return WebhookOutbox(pool_, std::move(o), clock_); }
+  WebhookOutbox Outbox(WebhookOptions o) {
+    return WebhookOutbox(db_->webhook_deliveries(), std::move(o), clock_);
+  }
 
   testing::TempDir dir_;
   FakeClock clock_;
-  std::unique_ptr<Store> store_;
-  std::shared_ptr<ConnectionPool> pool_;
+  std::unique_ptr<Database> db_;
+  Store* store_ = nullptr;  // db_'s
 };
 
 TEST_F(WebhookTest, DeliveredWithAVerifiableSignature) {
@@ -258,11 +260,11 @@ TEST_F(WebhookTest, TheRunnerCallsTheWebhookWhenAJobEnds) {
   config.webhook.allow_loopback = 1;
   config.webhook_secret = kSecret;
   SystemClock clock;
-  WebhookJobEndHook hook(*store_, pool_, config, clock, Logger::Null(), false);
+  WebhookJobEndHook hook(*store_, db_->webhook_deliveries(), config, clock, Logger::Null(), false);
   PipelineServices services;
   services.config = &config;
   services.clock = &clock;
-  services.store = store_.get();
+  services.store = store_;
   services.job_end = &hook;
   std::vector<std::unique_ptr<Stage>> stages;
   stages.push_back(std::make_unique<FailingStage>());

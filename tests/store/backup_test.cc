@@ -7,6 +7,7 @@
 #include "core/ids.h"
 #include "store/audit_log.h"
 #include "store/pool.h"
+#include "store/sql_repositories.h"
 #include "store/sql_store.h"
 #include "testing/postgres.h"
 #include "testing/temp_dir.h"
@@ -42,12 +43,12 @@ TEST_P(BackupTest, RestoreIntoAFreshDatabaseKeepsJobsEventsAndTheAuditChain) {
     ASSERT_TRUE(store.CreateJob(nj));
     ids.push_back(nj.id);
   }
-  AuditLog audit(*pool);
+  auto audit = NewSqlAuditLog(*pool, {});
   for (int i = 0; i < 5; ++i) {
-    ASSERT_TRUE(audit.Append({clock.NowMs(), "cli:test", "job.create", ids[i % 3], "success", "",
-                              "cli", Json::object(), ""}));
+    ASSERT_TRUE(audit->Append({clock.NowMs(), "cli:test", "job.create", ids[i % 3], "success", "",
+                               "cli", Json::object(), ""}));
   }
-  auto before = audit.Verify();
+  auto before = audit->Verify();
   ASSERT_TRUE(before);
 
   std::string file = dir_.File("backups/aiprod.backup");
@@ -67,8 +68,8 @@ TEST_P(BackupTest, RestoreIntoAFreshDatabaseKeepsJobsEventsAndTheAuditChain) {
     EXPECT_EQ(job->brief.content.substr(0, 9), "Backup me");
     EXPECT_EQ(restored.ListEvents(id)->size(), 1u);
   }
-  AuditLog restored_audit(*restored_pool);
-  auto after = restored_audit.Verify();
+  auto restored_audit = NewSqlAuditLog(*restored_pool, {});
+  auto after = restored_audit->Verify();
   ASSERT_TRUE(after);
   EXPECT_TRUE(after->problems.empty());
   EXPECT_EQ(after->rows, 5);
