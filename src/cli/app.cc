@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <thread>
 
@@ -12,6 +13,30 @@
 #include "store/sql_store.h"
 
 namespace aiprod::cli {
+
+std::string CliOperator() {
+  const char* user = std::getenv("USER");
+  return std::string("cli:") + (user && *user ? user : "unknown");
+}
+
+CliAudit::CliAudit(std::shared_ptr<ConnectionPool> pool, const Config& config, const Clock& clock,
+                   Logger& log)
+    : log_(std::move(pool), config.audit_key), clock_(clock), logger_(log) {}
+
+Status CliAudit::Write(AuditEntry e) {
+  e.at_ms = clock_.NowMs();
+  if (e.principal.empty()) e.principal = CliOperator();
+  e.source = "cli";
+  return log_.Append(std::move(e));
+}
+
+void CliAudit::Record(AuditEntry e) {
+  std::string action = e.action, target = e.target;
+  if (auto st = Write(std::move(e)); !st) {
+    logger_.Error("audit append failed",
+                  {{"action", action}, {"target", target}, {"error", st.error().ToString()}});
+  }
+}
 
 Status App::Init() {
   if (config_) return {};
@@ -47,19 +72,35 @@ Status App::OpenStore() {
   return {};
 }
 
-Runner& App::runner() {
-  if (!runner_) {
+const BrandSource& App::brands() {
+  if (!brands_) {
     // Kits stored in the database (PUT /v1/brands, `aiprod brands import`)
     // win over the files in brands_dir.
     brands_ = std::make_unique<DbBrandSource>(
         pool_, std::make_unique<FileBrandSource>(
                    config_->brands_dir, static_cast<size_t>(config_->limits.max_input_bytes)));
+  }
+  return *brands_;
+}
+
+JobIntake App::intake() {
+  if (!queries_) queries_ = std::make_unique<JobQueries>(pool_);
+  return {&*config_, &clock_, store_.get(), &brands(), queries_.get(), &translator()};
+}
+
+CliAudit& App::audit() {
+  if (!audit_) audit_ = std::make_unique<CliAudit>(pool_, *config_, clock_, *log_);
+  return *audit_;
+}
+
+Runner& App::runner() {
+  if (!runner_) {
     services_.config = &*config_;
     services_.clock = &clock_;
-    services_.brands = brands_.get();
+    services_.brands = &brands();
     services_.store = store_.get();
     services_.translator = &translator();
-    queries_ = std::make_unique<JobQueries>(pool_);
+    if (!queries_) queries_ = std::make_unique<JobQueries>(pool_);
     services_.queries = queries_.get();
     services_.log = *log_;
     services_.cores = std::max(1u, std::thread::hardware_concurrency());
