@@ -11,24 +11,14 @@
 #include "model/manifest.h"
 #include "pipeline/job_actions.h"
 #include "storage/signed_url.h"
-#include "storage/url_guard.h"
-#include "storage/webhook_outbox.h"
 
 namespace aiprod::api {
 namespace {
 
-// The per-brand cap on unfinished jobs (limits.max_active_jobs_per_brand),
-// checked by every route that makes a job runnable again: creation and retry.
-// A 429 to answer when `brand_id` is at the cap; nothing otherwise.
-Result<std::optional<HttpResponse>> ActiveJobCapReached(JobQueries& queries, const Config& config,
-                                                        const std::string& brand_id) {
-  const int cap = config.limits.max_active_jobs_per_brand;
-  if (cap <= 0 || brand_id.empty()) return std::nullopt;
-  AIPROD_ASSIGN(int64_t active, queries.CountActiveForBrand(brand_id, cap));
-  if (active < cap) return std::nullopt;
-  HttpResponse res =
-      Problem(429, "too_many_active_jobs",
-              "brand " + brand_id + " already has " + std::to_string(cap) + " unfinished jobs");
+// The answer to kLimitReached (the brand's cap on unfinished jobs), on every
+// route that makes a job runnable again: creation and retry.
+HttpResponse TooManyActiveJobs(const Error& e) {
+  HttpResponse res = Problem(429, "too_many_active_jobs", e.message);
   res.Set("Retry-After", "30");
   return res;
 }
@@ -58,70 +48,73 @@ Json Summary(const Job& j) {
 
 }  // namespace
 
+class ApiService::Impl::RequestAudit final : public ActionAudit {
+ public:
+  RequestAudit(Impl& service, const Ctx& ctx) : service_(service), ctx_(ctx) {}
+  void Record(AuditEntry e) override {
+    service_.Audit(ctx_, std::move(e.action), std::move(e.target), std::move(e.outcome),
+                   std::move(e.detail), std::move(e.brand));
+  }
+
+ private:
+  Impl& service_;
+  const Ctx& ctx_;
+};
+
 Result<HttpResponse> ApiService::Impl::CreateJob(Ctx& ctx) {
   if (auto bad = RequireJsonBody(ctx)) return std::move(*bad);
-  AIPROD_ASSIGN(aiprod::Json body, ParseJsonStrict(ctx.req.body, "brief"));
-  AIPROD_ASSIGN(Brief brief, BriefFromJson(body, BriefLimitsFromConfig()));
+  JobRequest request;
+  AIPROD_ASSIGN(request.brief, ParseJsonStrict(ctx.req.body, "brief"));
   const Principal& p = *ctx.principal;
-  if (brief.brand_id.empty() && !p.AllBrands()) {
-    if (p.brands.size() != 1) return Invalid("brand_id", "is required: you act for several brands");
-    brief.brand_id = p.brands.front();
-  }
-  if (!p.CanSeeBrand(brief.brand_id)) {
-    Audit(ctx, "job.create", brief.brand_id, "forbidden");
-    return Problem(403, "forbidden", "you may not create jobs for brand " + brief.brand_id);
-  }
-  // Webhooks are called by the service later: the URL gets the sender's own
-  // checks now (server-side request forgery), so a refused one fails here.
-  if (!brief.webhook_url.empty()) {
-    AIPROD_TRY(CheckTargetUrl(brief.webhook_url, WebhookOptionsFromConfig(config).policy));
-  }
-  if (deps.translator) {
-    for (const auto& lang : brief.target_langs) {
-      AIPROD_TRY(FindRoute(deps.translator->DirectPairs(), brief.lang, lang));
+  std::optional<HttpResponse> refused;  // answers of HTTP's own (tenancy, idempotency)
+  request.admit = [&](Brief& brief) -> Status {
+    if (brief.brand_id.empty() && !p.AllBrands()) {
+      if (p.brands.size() != 1)
+        return Invalid("brand_id", "is required: you act for several brands");
+      brief.brand_id = p.brands.front();
     }
-  }
-  if (!brief.brand_id.empty() && config.unknown_brand == "error") {
-    AIPROD_TRY(brand_source.Find(brief.brand_id));
-  }
-  AIPROD_ASSIGN(auto too_many, ActiveJobCapReached(queries, config, brief.brand_id));
-  if (too_many) return std::move(*too_many);
-
-  std::string job_id = NewUuidV7(clock);
-  bool replay = false;
-  if (const std::string* key = ctx.req.Find("idempotency-key")) {
+    if (!p.CanSeeBrand(brief.brand_id)) {
+      Audit(ctx, "job.create", brief.brand_id, "forbidden");
+      refused = Problem(403, "forbidden", "you may not create jobs for brand " + brief.brand_id);
+      return Fail(ErrorCode::kInvalidInput, "forbidden");
+    }
+    return {};
+  };
+  request.reserve_id = [&]() -> Result<ReservedJobId> {
+    ReservedJobId id{NewUuidV7(clock), false};
+    const std::string* key = ctx.req.Find("idempotency-key");
+    if (!key) return id;
     if (key->empty() || key->size() > 255) {
       return Invalid("Idempotency-Key", "must be 1 to 255 characters");
     }
-    AIPROD_ASSIGN(auto rec,
-                  idempotency.Reserve(p.id, *key, Sha256Hex(ctx.req.body), job_id, clock.NowMs()));
-    if (rec.request_hash != Sha256Hex(ctx.req.body)) {
-      return Problem(422, "idempotency_key_reused",
-                     "this Idempotency-Key was used with a different request");
+    const std::string hash = Sha256Hex(ctx.req.body);
+    AIPROD_ASSIGN(auto rec, idempotency.Reserve(p.id, *key, hash, id.id, clock.NowMs()));
+    if (rec.request_hash != hash) {
+      refused = Problem(422, "idempotency_key_reused",
+                        "this Idempotency-Key was used with a different request");
+      return Fail(ErrorCode::kConflict, "idempotency key reused");
     }
-    job_id = rec.job_id;
-    replay = !rec.inserted;
+    return ReservedJobId{rec.job_id, !rec.inserted};
+  };
+  RequestAudit audit(*this, ctx);
+  auto submitted = SubmitJob({&config, &clock, &store, &brand_source, &queries, deps.translator},
+                             std::move(request), {p.id, &audit});
+  if (refused) return std::move(*refused);
+  if (!submitted && submitted.error().code == ErrorCode::kLimitReached) {
+    return TooManyActiveJobs(submitted.error());
   }
-  Result<Job> job = Fail(ErrorCode::kNotFound, "");
-  if (replay) job = store.GetJob(job_id);
-  if (!job) {
-    NewJob nj{job_id, brief, aiprod::Json::object(), config.queue.max_attempts, clock.NowMs()};
-    job = store.CreateJob(nj);
-    // The first request with this key may have created it meanwhile.
-    if (!job && job.error().code == ErrorCode::kConflict) job = store.GetJob(job_id);
-    if (!job) return Unexpected(job.error());
-    Audit(ctx, "job.create", job->id, "success",
-          {{"brand_id", brief.brand_id},
-           {"preset", brief.preset},
-           {"content", CutUtf8(brief.content, 50)}},
-          brief.brand_id);
+  if (!submitted) return Unexpected(submitted.error());
+  if (!submitted->warning.empty()) {
+    deps.log.Warn("job without its brand kit",
+                  {{"job_id", submitted->job.id}, {"warning", submitted->warning}});
   }
+  const Job& job = submitted->job;
   JsonWriter w;
-  w.BeginObject().Member("id", job->id).Member("state", StateName(job->state));
-  WriteJobLinks(w, job->id);
+  w.BeginObject().Member("id", job.id).Member("state", StateName(job.state));
+  WriteJobLinks(w, job.id);
   HttpResponse res = ReplyText(202, w.EndObject().Take());
-  res.Set("Location", Url("/v1/jobs/" + job->id));
-  if (replay) res.Set("Idempotent-Replayed", "true");
+  res.Set("Location", Url("/v1/jobs/" + job.id));
+  if (!submitted->created) res.Set("Idempotent-Replayed", "true");
   return res;
 }
 
@@ -197,8 +190,9 @@ Result<HttpResponse> ApiService::Impl::PutManifest(Ctx& ctx) {
   AIPROD_ASSIGN(Job job, JobFor(ctx, ctx.params[0]));
   // The store compares and sets the revision inside the write, so an edit
   // racing this one (in any process) makes exactly one of them fail here.
-  auto edit = EditManifest(store, job.id, body, *want, ManifestLimitsFor(config), ctx.principal->id,
-                           clock.NowMs());
+  RequestAudit audit(*this, ctx);
+  auto edit = EditManifest(store, job.id, body, *want, ManifestLimitsFor(config),
+                           {ctx.principal->id, &audit}, clock.NowMs());
   if (!edit && edit.error().code == ErrorCode::kConflict) {
     AIPROD_ASSIGN(job, store.GetJob(job.id));
     int64_t revision = ManifestRevision(job.production_manifest);
@@ -210,8 +204,6 @@ Result<HttpResponse> ApiService::Impl::PutManifest(Ctx& ctx) {
     }
   }
   if (!edit) return Unexpected(edit.error());
-  Audit(ctx, "job.edit", job.id, "success",
-        {{"revision", edit->revision}, {"changes", edit->changes.size()}}, job.brief.brand_id);
   HttpResponse res = Reply(200, edit->manifest);
   res.Set("ETag", "\"" + std::to_string(edit->revision) + "\"");
   return res;
@@ -237,9 +229,9 @@ Result<HttpResponse> ApiService::Impl::Approve(Ctx& ctx) {
     if (in_body) revision = in_body;
   }
   AIPROD_ASSIGN(Job job, JobFor(ctx, ctx.params[0]));
-  if (auto st = ApproveJob(store, job.id, ctx.principal->id, clock.NowMs(), revision); !st) {
-    Audit(ctx, "job.approve", job.id, std::string(CodeName(st.error().code)),
-          aiprod::Json::object(), job.brief.brand_id);
+  RequestAudit audit(*this, ctx);
+  if (auto st = ApproveJob(store, job.id, {ctx.principal->id, &audit}, clock.NowMs(), revision);
+      !st) {
     if (revision && st.error().code == ErrorCode::kConflict) {
       // Answered like a stale If-Match on PUT: the reviewer saw another revision.
       AIPROD_ASSIGN(job, store.GetJob(job.id));
@@ -258,7 +250,6 @@ Result<HttpResponse> ApiService::Impl::Approve(Ctx& ctx) {
   AIPROD_ASSIGN(job, store.GetJob(job.id));
   const aiprod::Json approved =
       job.approved_revision ? aiprod::Json(*job.approved_revision) : aiprod::Json();
-  Audit(ctx, "job.approve", job.id, "success", {{"revision", approved}}, job.brief.brand_id);
   return Reply(200, {{"id", job.id},
                      {"state", "awaiting_approval"},
                      {"approved", true},
@@ -276,13 +267,10 @@ Result<HttpResponse> ApiService::Impl::Reject(Ctx& ctx) {
     reason = why.value_or("");
   }
   AIPROD_ASSIGN(Job job, JobFor(ctx, ctx.params[0]));
-  if (auto st = RejectJob(store, job.id, ctx.principal->id, reason, clock.NowMs()); !st) {
-    Audit(ctx, "job.reject", job.id, std::string(CodeName(st.error().code)), aiprod::Json::object(),
-          job.brief.brand_id);
+  RequestAudit audit(*this, ctx);
+  if (auto st = RejectJob(store, job.id, {ctx.principal->id, &audit}, reason, clock.NowMs()); !st) {
     return Unexpected(st.error());
   }
-  Audit(ctx, "job.reject", job.id, "success", {{"reason", CutUtf8(reason, 200)}},
-        job.brief.brand_id);
   return Reply(200, {{"id", job.id}, {"state", "failed"}});
 }
 
@@ -301,14 +289,13 @@ Result<HttpResponse> ApiService::Impl::Retry(Ctx& ctx) {
   AIPROD_ASSIGN(Job job, JobFor(ctx, ctx.params[0]));
   // A retried job is unfinished again: it counts against its brand's cap
   // (a job that cannot be retried gets the store's 409 instead).
-  std::optional<HttpResponse> too_many;
   if (IsRetryable(job.state)) {
-    AIPROD_ASSIGN(too_many, ActiveJobCapReached(queries, config, job.brief.brand_id));
-  }
-  if (too_many) {
-    Audit(ctx, "job.retry", job.id, "too_many_active_jobs", aiprod::Json::object(),
-          job.brief.brand_id);
-    return std::move(*too_many);
+    if (auto cap = CheckActiveJobCap(queries, config, job.brief.brand_id); !cap) {
+      if (cap.error().code != ErrorCode::kLimitReached) return Unexpected(cap.error());
+      Audit(ctx, "job.retry", job.id, "too_many_active_jobs", aiprod::Json::object(),
+            job.brief.brand_id);
+      return TooManyActiveJobs(cap.error());
+    }
   }
   auto state = store.Retry(job.id, ctx.principal->id, clock.NowMs());
   Audit(ctx, "job.retry", job.id, state ? "success" : std::string(CodeName(state.error().code)),

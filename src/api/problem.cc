@@ -16,6 +16,8 @@ int StatusFor(ErrorCode code) {
       return 409;
     case ErrorCode::kBudgetExceeded:
       return 422;
+    case ErrorCode::kLimitReached:
+      return 429;
     case ErrorCode::kUnavailable:
       return 503;
     case ErrorCode::kIo:

@@ -14,7 +14,8 @@
 namespace aiprod::api {
 
 // HTTP status for an error code: invalid_input 400, not_found 404, conflict
-// and lease_lost 409, budget_exceeded 422, unavailable 503, others 500.
+// and lease_lost 409, budget_exceeded 422, limit_reached 429, unavailable 503,
+// others 500.
 int StatusFor(ErrorCode code);
 
 HttpResponse Problem(int status, std::string_view code, std::string_view detail,

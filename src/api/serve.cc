@@ -44,7 +44,7 @@ ApiDeps WithSharedReads(ApiDeps deps) {
 
 struct ApiServer::Impl {
   ApiDeps deps;
-  Runner* worker;
+  Worker* worker;
   ApiService service;
   std::unique_ptr<HttpServer> http;
   std::mutex mu;
@@ -52,7 +52,7 @@ struct ApiServer::Impl {
   bool stopping = false;  // guarded by mu
   std::thread worker_thread, maintenance_thread;
 
-  Impl(ApiDeps d, Runner* w) : deps(d), worker(w), service(std::move(d)) {}
+  Impl(ApiDeps d, Worker* w) : deps(d), worker(w), service(std::move(d)) {}
 
   void StopThreads() {
     {
@@ -70,26 +70,10 @@ struct ApiServer::Impl {
     return !stopping;
   }
 
+  // The worker loop of `aiprod worker` (worker/worker.h), on this thread;
+  // stage durations go to the metrics.
   void RunWorker() {
-    StageTimer timer(service.metrics());
-    while (Pause(0)) {
-      // Exceptions never leave this thread: a stage that throws loses its
-      // run (the lease expires and the job is retried), not the server.
-      Result<std::optional<JobState>> ran = std::optional<JobState>();
-      try {
-        ran = worker->RunNext(&timer);
-      } catch (const std::exception& e) {
-        ran = Fail(ErrorCode::kInternal, std::string("stage threw: ") + e.what());
-      }
-      if (!ran) {
-        if (worker->stop_requested()) break;
-        deps.log.Error("job run failed", {{"error", ran.error().ToString()}});
-        if (!Pause(deps.config->queue.poll_ms)) break;
-        continue;
-      }
-      if (*ran) continue;
-      if (!Pause(deps.config->queue.poll_ms)) break;
-    }
+    worker->Run([this] { return std::make_unique<StageTimer>(service.metrics()); });
     deps.log.Info("worker stopped");
   }
 
@@ -99,7 +83,7 @@ struct ApiServer::Impl {
   }
 };
 
-ApiServer::ApiServer(ApiDeps deps, Runner* worker)
+ApiServer::ApiServer(ApiDeps deps, Worker* worker)
     : impl_(std::make_unique<Impl>(WithSharedReads(std::move(deps)), worker)) {}
 
 ApiServer::~ApiServer() {

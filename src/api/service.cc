@@ -64,18 +64,6 @@ std::string RequestIdFor(const HttpRequest& req) {
 
 }  // namespace
 
-std::string CutUtf8(std::string_view s, size_t max_chars) {
-  size_t chars = 0, i = 0;
-  while (i < s.size() && chars < max_chars) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
-    if (i + len > s.size()) break;
-    i += len;
-    ++chars;
-  }
-  return std::string(s.substr(0, i));
-}
-
 void WriteJobLinks(JsonWriter& w, const std::string& id) {
   std::string self = "/v1/jobs/" + id;
   w.Key("links")
@@ -246,14 +234,6 @@ std::string ApiService::Impl::Url(std::string_view path) const {
   std::string base = config.api.public_url;
   while (!base.empty() && base.back() == '/') base.pop_back();
   return base + std::string(path);
-}
-
-BriefLimits ApiService::Impl::BriefLimitsFromConfig() const {
-  BriefLimits l;
-  l.max_content_chars = static_cast<size_t>(config.limits.max_content_chars);
-  l.max_target_langs = static_cast<size_t>(config.limits.max_target_langs);
-  l.max_duration_s = config.render.max_duration_s;
-  return l;
 }
 
 HttpResponse ApiService::Impl::Dispatch(const Route& r, Ctx& ctx) {

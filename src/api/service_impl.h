@@ -69,7 +69,10 @@ struct ApiService::Impl {
   void FlushFailureCounts(bool everything);
   Result<Job> JobFor(const Ctx& ctx, const std::string& id);
   std::string Url(std::string_view path) const;
-  BriefLimits BriefLimitsFromConfig() const;
+
+  // The job actions' audit sink (pipeline/job_actions): rows written as this
+  // request's (its principal, id and client address). jobs_handlers.cc.
+  class RequestAudit;
 
   // Handlers: jobs_handlers.cc.
   Result<HttpResponse> CreateJob(Ctx& ctx);
@@ -126,8 +129,6 @@ struct ApiService::Impl {
   int64_t last_purge_ms = 0;  // guarded by maintenance_mu
 };
 
-// Cuts valid UTF-8 to at most `max_chars` code points.
-std::string CutUtf8(std::string_view s, size_t max_chars);
 // The API's view of a job, as JSON text: its public members (no server paths,
 // no lease internals) and its links.
 std::string JobView(const Job& job);

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <thread>
 
@@ -12,6 +13,29 @@
 #include "storage/webhook_outbox.h"
 
 namespace aiprod::cli {
+
+std::string CliOperator() {
+  const char* user = std::getenv("USER");
+  return std::string("cli:") + (user && *user ? user : "unknown");
+}
+
+CliAudit::CliAudit(std::unique_ptr<AuditLog> log, const Clock& clock, Logger& logger)
+    : log_(std::move(log)), clock_(clock), logger_(logger) {}
+
+Status CliAudit::Write(AuditEntry e) {
+  e.at_ms = clock_.NowMs();
+  if (e.principal.empty()) e.principal = CliOperator();
+  e.source = "cli";
+  return log_->Append(std::move(e));
+}
+
+void CliAudit::Record(AuditEntry e) {
+  std::string action = e.action, target = e.target;
+  if (auto st = Write(std::move(e)); !st) {
+    logger_.Error("audit append failed",
+                  {{"action", action}, {"target", target}, {"error", st.error().ToString()}});
+  }
+}
 
 Status App::Init() {
   if (config_) return {};
@@ -46,17 +70,34 @@ Status App::OpenStore() {
   return {};
 }
 
-Runner& App::runner() {
-  if (!runner_) {
+const BrandSource& App::brands() {
+  if (!brands_) {
     // Kits stored in the database (PUT /v1/brands, `aiprod brands import`)
     // win over the files in brands_dir.
     brands_ = std::make_unique<DbBrandSource>(
         db_->brands(),
         std::make_unique<FileBrandSource>(config_->brands_dir,
                                           static_cast<size_t>(config_->limits.max_input_bytes)));
+  }
+  return *brands_;
+}
+
+JobIntake App::intake() {
+  return {&*config_, &clock_, &db_->store(), &brands(), &db_->job_queries(), &translator()};
+}
+
+CliAudit& App::audit() {
+  if (!audit_) {
+    audit_ = std::make_unique<CliAudit>(db_->OpenAuditLog(config_->audit_key), clock_, *log_);
+  }
+  return *audit_;
+}
+
+Runner& App::runner() {
+  if (!runner_) {
     services_.config = &*config_;
     services_.clock = &clock_;
-    services_.brands = brands_.get();
+    services_.brands = &brands();
     services_.store = &db_->store();
     services_.translator = &translator();
     services_.queries = &db_->job_queries();

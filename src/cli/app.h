@@ -11,6 +11,7 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "creative/brand_source.h"
+#include "pipeline/job_actions.h"
 #include "pipeline/job_end_hook.h"
 #include "pipeline/runner.h"
 #include "providers/translate/translator.h"
@@ -24,6 +25,25 @@ struct GlobalOptions {
   std::string db;           // --db overrides config `database`
   bool json = false;        // --json: machine-readable output on stdout
   bool verbose = false;
+};
+
+// The operator of the CLI, for events, edit histories and audit rows:
+// "cli:<login>".
+std::string CliOperator();
+
+// The CLI's audit rows: the operator's, from source "cli".
+class CliAudit final : public ActionAudit {
+ public:
+  CliAudit(std::unique_ptr<AuditLog> log, const Clock& clock, Logger& logger);
+  // Sets the time, source and (if unset) principal; durable when it returns.
+  Status Write(AuditEntry e);
+  // For the job actions: a row that cannot be written is logged (the action is done).
+  void Record(AuditEntry e) override;
+
+ private:
+  std::unique_ptr<AuditLog> log_;
+  const Clock& clock_;
+  Logger& logger_;
 };
 
 // Loaded lazily by commands that need it; owns everything it hands out.
@@ -43,6 +63,12 @@ class App {
   Runner& runner();  // built on first use
   const PipelineServices& services() const { return services_; }
   const Translator& translator();
+  const BrandSource& brands();  // the database's kits, then brands_dir's
+  // What SubmitJob needs (after OpenStore).
+  JobIntake intake();
+  CliAudit& audit();  // after OpenStore
+  // The operator, audited (after OpenStore).
+  Actor actor() { return {CliOperator(), &audit()}; }
 
  private:
   GlobalOptions options_;
@@ -55,6 +81,7 @@ class App {
   PipelineServices services_;
   std::unique_ptr<Runner> runner_;
   std::unique_ptr<JobEndHook> job_end_;  // webhooks when jobs end (before runner_ dies)
+  std::unique_ptr<CliAudit> audit_;
 };
 
 // Prints an error ("aiprod: field: message [code]") and returns its exit code.

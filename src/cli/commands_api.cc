@@ -1,6 +1,5 @@
 // `aiprod serve`, `aiprod keys create|list|revoke`, `aiprod brands import`,
 // `aiprod audit verify|anchor`: the HTTP service and its administration.
-#include <cstdlib>
 
 #include "api/auth/principal.h"
 #include "api/serve.h"
@@ -16,28 +15,19 @@
 namespace aiprod::cli {
 namespace {
 
-std::string CliPrincipal() {
-  const char* user = std::getenv("USER");
-  return std::string("cli:") + (user && *user ? user : "unknown");
-}
-
 // The CLI runs as the operator: an admin of every brand. Its grants go
 // through the same rule as the API's (Principal::GrantRefusal).
-api::Principal Operator() { return {CliPrincipal(), api::Role::kAdmin, {"*"}, {}}; }
+api::Principal Operator() { return {CliOperator(), api::Role::kAdmin, {"*"}, {}}; }
 
 Status AuditCli(App& app, std::string action, std::string target, Json detail = Json::object(),
                 std::string brand = {}) {
-  auto log = app.db().OpenAuditLog(app.config().audit_key);
   AuditEntry e;
-  e.at_ms = app.clock().NowMs();
-  e.principal = CliPrincipal();
   e.action = std::move(action);
   e.target = std::move(target);
   e.outcome = "success";
-  e.source = "cli";
   e.detail = std::move(detail);
   e.brand = std::move(brand);
-  return log->Append(std::move(e));
+  return app.audit().Write(std::move(e));
 }
 
 int Serve(GlobalOptions& g, const std::string& listen, bool no_worker) {
@@ -50,8 +40,13 @@ int Serve(GlobalOptions& g, const std::string& listen, bool no_worker) {
   deps.db = &app.db();
   deps.translator = &app.translator();
   deps.log = app.log();
-  Runner* worker = no_worker ? nullptr : &app.runner();
-  api::ApiServer server(deps, worker);
+  std::unique_ptr<Worker> worker;
+  if (!no_worker) {
+    app.runner();  // builds the pipeline services
+    worker = std::make_unique<Worker>(app.store(), app.services(), DefaultStages,
+                                      WorkerOptions{1, false, app.config().DatabasePath()});
+  }
+  api::ApiServer server(deps, worker.get());
   // Signals are blocked in every thread started from here on; a watcher
   // thread turns SIGTERM/SIGINT into a graceful shutdown.
   StopSignals signals([&server, &app] {
@@ -91,7 +86,7 @@ int KeysCreate(GlobalOptions& g, const std::string& role, const std::vector<std:
   }
   if (auto st = app.OpenStore(); !st) return ReportError(st.error(), g.json);
   ApiKeyRepository& keys = app.db().api_keys();
-  NewApiKey k{NewUuidV7(app.clock()), name, role, brands, CliPrincipal()};
+  NewApiKey k{NewUuidV7(app.clock()), name, role, brands, CliOperator()};
   auto created = keys.Create(k, app.clock().NowMs());
   if (!created) return ReportError(created.error(), g.json);
   if (auto st = AuditCli(app, "key.create", k.id, {{"role", role}, {"brands", brands}},
@@ -148,7 +143,7 @@ int KeysRevoke(GlobalOptions& g, const std::string& id) {
   ApiKeyRepository& keys = app.db().api_keys();
   auto key = keys.Get(id);  // its brands, for the audit row
   if (!key) return ReportError(key.error(), g.json);
-  if (auto st = keys.Revoke(id, CliPrincipal(), app.clock().NowMs()); !st) {
+  if (auto st = keys.Revoke(id, CliOperator(), app.clock().NowMs()); !st) {
     return ReportError(st.error(), g.json);
   }
   if (auto st = AuditCli(app, "key.revoke", id, Json::object(), api::SingleBrand(key->brands));
@@ -173,7 +168,7 @@ int BrandsImport(GlobalOptions& g, const std::string& file) {
         g.json);
   }
   if (auto st = app.OpenStore(); !st) return ReportError(st.error(), g.json);
-  auto stored = app.db().brands().Put(kit->brand_id, BrandKitToJson(*kit), CliPrincipal(),
+  auto stored = app.db().brands().Put(kit->brand_id, BrandKitToJson(*kit), CliOperator(),
                                       app.clock().NowMs());
   if (!stored) return ReportError(stored.error(), g.json);
   if (auto st = AuditCli(app, "brand.update", kit->brand_id, {{"revision", stored->revision}},

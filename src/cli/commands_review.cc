@@ -1,19 +1,12 @@
 // `aiprod review|edit|approve|reject JOB`: the human step of a job held at
-// awaiting_approval. The logic is shared with the API (pipeline/job_actions).
-#include <cstdlib>
-
+// awaiting_approval. The logic, audit rows included, is shared with the API
+// (pipeline/job_actions); the operator acts as "cli:<login>".
 #include "cli/app.h"
 #include "core/files.h"
 #include "pipeline/job_actions.h"
 
 namespace aiprod::cli {
 namespace {
-
-// Who acts, for the edit history and the events: the login of the shell.
-std::string Reviewer() {
-  const char* user = std::getenv("USER");
-  return std::string("cli:") + (user && *user ? user : "unknown");
-}
 
 // The on-screen text of a scene: its first text layer.
 std::string SceneText(const Json& scene) {
@@ -114,7 +107,7 @@ int Edit(GlobalOptions& g, const std::string& id, const std::string& file, bool 
         g.json);
   }
   auto edit = EditManifest(app.store(), id, edited, expect_revision,
-                           ManifestLimitsFor(app.config()), Reviewer(), app.clock().NowMs());
+                           ManifestLimitsFor(app.config()), app.actor(), app.clock().NowMs());
   if (!edit) return ReportError(edit.error(), g.json);
   if (g.json) {
     PrintJson({{"job_id", id}, {"revision", edit->revision}, {"changes", edit->changes}});
@@ -129,7 +122,7 @@ int Edit(GlobalOptions& g, const std::string& id, const std::string& file, bool 
 int Approve(GlobalOptions& g, const std::string& id, std::optional<int64_t> revision) {
   App app(g);
   if (auto st = app.OpenStore(); !st) return ReportError(st.error(), g.json);
-  if (auto st = ApproveJob(app.store(), id, Reviewer(), app.clock().NowMs(), revision); !st) {
+  if (auto st = ApproveJob(app.store(), id, app.actor(), app.clock().NowMs(), revision); !st) {
     return ReportError(st.error(), g.json);
   }
   if (g.json) {
@@ -148,7 +141,7 @@ int Approve(GlobalOptions& g, const std::string& id, std::optional<int64_t> revi
 int Reject(GlobalOptions& g, const std::string& id, const std::string& reason) {
   App app(g);
   if (auto st = app.OpenStore(); !st) return ReportError(st.error(), g.json);
-  if (auto st = RejectJob(app.store(), id, Reviewer(), reason, app.clock().NowMs()); !st) {
+  if (auto st = RejectJob(app.store(), id, app.actor(), reason, app.clock().NowMs()); !st) {
     return ReportError(st.error(), g.json);
   }
   if (g.json) {

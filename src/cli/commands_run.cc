@@ -7,7 +7,6 @@
 #include "cli/app.h"
 #include "cli/progress.h"
 #include "cli/signals.h"
-#include "core/ids.h"
 #include "core/json.h"
 #include "pipeline/stages/stages.h"
 #include "worker/worker.h"
@@ -63,41 +62,29 @@ int Finish(App& app, const std::string& job_id, const Result<JobState>& ran) {
   }
 }
 
-// Validates the brief and creates the job (queued). Everything is checked
-// before the row exists: bad input leaves nothing behind.
+// Reads the brief (and the --brand kit) and submits it (pipeline/job_actions:
+// every check before the row exists, so bad input leaves nothing behind).
 Result<Job> CreateJobFromBrief(App& app, const std::string& brief_path, const std::string& out_dir,
                                bool review, bool draft, const std::string& brand_file) {
-  const Config& config = app.config();
-  auto max_bytes = static_cast<size_t>(config.limits.max_input_bytes);
-  AIPROD_ASSIGN(Json json, ReadJsonFile(brief_path, "brief", max_bytes));
-  BriefLimits limits;
-  limits.max_content_chars = static_cast<size_t>(config.limits.max_content_chars);
-  limits.max_target_langs = static_cast<size_t>(config.limits.max_target_langs);
-  limits.max_duration_s = config.render.max_duration_s;
-  AIPROD_ASSIGN(Brief brief, BriefFromJson(json, limits));
-  if (review) brief.review = true;
-  if (draft) brief.draft = true;
-  // An unreachable language is bad input too.
-  for (const auto& lang : brief.target_langs) {
-    AIPROD_TRY(FindRoute(app.translator().DirectPairs(), brief.lang, lang));
-  }
-  Json options = Json::object();
+  const auto max_bytes = static_cast<size_t>(app.config().limits.max_input_bytes);
+  JobRequest request;
+  AIPROD_ASSIGN(request.brief, ReadJsonFile(brief_path, "brief", max_bytes));
+  request.review = review;
+  request.draft = draft;
   if (!out_dir.empty()) {
-    options["output_dir"] = std::filesystem::absolute(out_dir).lexically_normal().string();
+    request.output_dir = std::filesystem::absolute(out_dir).lexically_normal().string();
   }
   if (!brand_file.empty()) {
-    AIPROD_ASSIGN(BrandKit kit, LoadBrandFile(brand_file, max_bytes));
-    brief.brand_id = kit.brand_id;
-    options["brand_kit"] = BrandKitToJson(kit);
-  } else if (!brief.brand_id.empty() && config.unknown_brand == "error") {
-    FileBrandSource brands(config.brands_dir, max_bytes);
-    AIPROD_TRY(brands.Find(brief.brand_id));
+    AIPROD_ASSIGN(request.brand_kit, LoadBrandFile(brand_file, max_bytes));
   }
   AIPROD_TRY(app.OpenStore());
-  NewJob nj{NewUuidV7(app.clock()), brief, options, config.queue.max_attempts, app.clock().NowMs()};
-  AIPROD_ASSIGN(Job job, app.store().CreateJob(nj));
-  app.log().Info("job created", {{"job_id", job.id}});
-  return job;
+  AIPROD_ASSIGN(SubmittedJob submitted, SubmitJob(app.intake(), std::move(request), app.actor()));
+  // Said even with --json (stderr): a job drawn with the wrong kit is worse than noise.
+  if (!submitted.warning.empty()) {
+    std::fprintf(stderr, "aiprod: warning: %s\n", submitted.warning.c_str());
+  }
+  app.log().Info("job created", {{"job_id", submitted.job.id}});
+  return std::move(submitted.job);
 }
 
 int Run(GlobalOptions& g, const std::string& brief_path, const std::string& out_dir, bool review,

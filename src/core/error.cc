@@ -16,6 +16,8 @@ std::string_view CodeName(ErrorCode code) {
       return "unavailable";
     case ErrorCode::kBudgetExceeded:
       return "budget_exceeded";
+    case ErrorCode::kLimitReached:
+      return "limit_reached";
     case ErrorCode::kCancelled:
       return "cancelled";
     case ErrorCode::kIo:

@@ -21,6 +21,7 @@ enum class ErrorCode {
   kLeaseLost,       // another worker owns the job now; stop writing
   kUnavailable,     // a dependency is temporarily down; retry later
   kBudgetExceeded,  // the job would exceed a configured budget
+  kLimitReached,    // a cap on unfinished work is reached (active jobs per brand); retry later
   kCancelled,       // the job was cancelled
   kIo,              // filesystem or device failure
   kInternal,        // a bug or an unexpected library failure

@@ -1,5 +1,7 @@
 #include "creative/brand_source.h"
 
+#include <filesystem>
+
 #include "core/json.h"
 
 namespace aiprod {
@@ -20,7 +22,11 @@ Result<BrandKit> FileBrandSource::Find(const std::string& brand_id) const {
   // path cannot leave the directory.
   auto kit = LoadBrandFile(dir_ + "/" + brand_id + ".json", max_bytes_);
   if (!kit && kit.error().code == ErrorCode::kNotFound) {
-    return Fail(ErrorCode::kNotFound, "no brand kit '" + brand_id + "' in " + dir_);
+    // The directory as an absolute path: a relative one depends on where the
+    // process started, which is what the reader needs to know.
+    return Fail(ErrorCode::kNotFound,
+                "no brand kit '" + brand_id + "' in " +
+                    std::filesystem::absolute(dir_).lexically_normal().string());
   }
   if (kit && kit->brand_id != brand_id) {
     return Invalid("brand_id", "brand kit file " + brand_id + ".json declares brand_id '" +

@@ -89,6 +89,18 @@ size_t Utf8Length(std::string_view s) {
       std::count_if(s.begin(), s.end(), [](unsigned char c) { return (c & 0xc0) != 0x80; }));
 }
 
+std::string CutUtf8(std::string_view s, size_t max_chars) {
+  size_t chars = 0, i = 0;
+  while (i < s.size() && chars < max_chars) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
+    if (i + len > s.size()) break;
+    i += len;
+    ++chars;
+  }
+  return std::string(s.substr(0, i));
+}
+
 Result<Brief> BriefFromJson(const Json& j, const BriefLimits& limits) {
   AIPROD_ASSIGN(auto r, ObjectReader::Open(j, ""));
   AIPROD_TRY(r.OnlyKeys({"content", "preset", "priority", "lang", "target_langs", "aspect_ratios",

@@ -46,5 +46,7 @@ void WriteBriefMembers(JsonWriter& w, const Brief& b);
 // Number of Unicode code points in valid UTF-8 (invalid input counts bytes).
 size_t Utf8Length(std::string_view s);
 bool IsValidUtf8(std::string_view s);
+// Cuts valid UTF-8 to at most `max_chars` code points (audit rows, summaries).
+std::string CutUtf8(std::string_view s, size_t max_chars);
 
 }  // namespace aiprod

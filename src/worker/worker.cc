@@ -18,19 +18,20 @@ void Worker::RequestStop() {
   for (JobWaiter* w : waiters_) w->Interrupt();
 }
 
-void Worker::Run() {
+void Worker::Run(const ListenerFactory& listeners) {
   std::vector<std::thread> threads;
   for (int i = 0; i < std::max(1, options_.concurrency); ++i) {
-    threads.emplace_back([this] {
+    threads.emplace_back([this, &listeners] {
       Runner runner(store_, services_, stage_factory_());
       auto waiter = MakeJobWaiter(options_.database_url);
+      std::unique_ptr<ProgressListener> listener = listeners ? listeners() : nullptr;
       {
         std::lock_guard lock(mu_);
         runners_.push_back(&runner);
         waiters_.push_back(waiter.get());
         if (stop_) runner.RequestStop();
       }
-      Loop(runner, *waiter);
+      Loop(runner, *waiter, listener.get());
       std::lock_guard lock(mu_);
       std::erase(runners_, &runner);
       std::erase(waiters_, waiter.get());
@@ -44,20 +45,33 @@ void Worker::Run() {
   }
 }
 
-void Worker::Loop(Runner& runner, JobWaiter& waiter) {
+Result<std::optional<JobState>> Worker::RunOne(Runner& runner, ProgressListener* listener) {
+  try {
+    return runner.RunNext(listener);
+  } catch (const std::exception& e) {
+    return Fail(ErrorCode::kInternal, std::string("stage threw: ") + e.what());
+  } catch (...) {
+    return Fail(ErrorCode::kInternal, "stage threw");
+  }
+}
+
+void Worker::Loop(Runner& runner, JobWaiter& waiter, ProgressListener* listener) {
   const Logger& log = services_.log;
   auto poll = std::chrono::milliseconds(services_.config->queue.poll_ms);
   while (!stop_) {
     ++stats_.busy;
-    auto ran = runner.RunNext();
+    auto ran = RunOne(runner, listener);
     --stats_.busy;
     if (!ran) {
       if (stop_) break;
       ++stats_.errors;
       log.Warn("job run stopped",
                {{"error", ran.error().ToString()}, {"code", CodeName(ran.error().code)}});
-      // A database outage: back off one poll interval instead of spinning.
-      if (ran.error().code == ErrorCode::kUnavailable) waiter.Wait(poll);
+      // A database outage or a stage that threw: back off one poll interval
+      // instead of spinning.
+      if (ran.error().code == ErrorCode::kUnavailable || ran.error().code == ErrorCode::kInternal) {
+        waiter.Wait(poll);
+      }
       continue;
     }
     if (*ran) {

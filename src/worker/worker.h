@@ -1,6 +1,11 @@
 // A worker: N threads, each with its own Runner, claiming and running jobs
 // until stopped. Idle threads wait on the database's wake-up channel
-// (LISTEN/NOTIFY on PostgreSQL) with polling as the fallback.
+// (LISTEN/NOTIFY on PostgreSQL) with polling as the fallback. The one worker
+// loop of AIPROD: `aiprod worker` runs it, and so does `aiprod serve` on a
+// thread of its own.
+//
+// Exceptions never leave a worker thread: a stage that throws loses its run
+// (the lease expires and the job is retried), not the process.
 //
 // Stopping drains: every thread's current stage finishes or is cancelled at
 // its next check, its lease is released (the job resumes elsewhere from the
@@ -36,19 +41,25 @@ struct WorkerStats {
 class Worker {
  public:
   using StageFactory = std::function<std::vector<std::unique_ptr<Stage>>()>;
+  // Makes one thread's progress listener (serve: stage timings for /metrics).
+  using ListenerFactory = std::function<std::unique_ptr<ProgressListener>()>;
 
   Worker(Store& store, const PipelineServices& services, StageFactory stages,
          WorkerOptions options);
 
   // Runs the threads; returns when stopped (or idle, with exit_when_idle).
-  void Run();
-  // Thread-safe and async-signal-safe enough to call from a signal-watching thread.
+  // `listeners` may be empty (no progress is reported).
+  void Run(const ListenerFactory& listeners = {});
+  // Thread-safe and async-signal-safe enough to call from a signal-watching
+  // thread; before Run, Run returns at once.
   void RequestStop();
   bool stopping() const { return stop_.load(); }
   const WorkerStats& stats() const { return stats_; }
 
  private:
-  void Loop(Runner& runner, JobWaiter& waiter);
+  void Loop(Runner& runner, JobWaiter& waiter, ProgressListener* listener);
+  // One claim and run; what a throwing stage threw becomes kInternal.
+  Result<std::optional<JobState>> RunOne(Runner& runner, ProgressListener* listener);
 
   Store& store_;
   const PipelineServices& services_;

@@ -6,6 +6,7 @@
 
 #include "core/files.h"
 #include "fixture.h"
+#include "providers/translate/apertium.h"
 
 namespace aiprod::testing {
 namespace {
@@ -262,6 +263,95 @@ TEST_F(JobsTest, RejectFailsTheJobWithTheReason) {
   auto retry = http_->Post("/v1/jobs/" + id + "/retry", "", {Bearer(editor_)});
   EXPECT_EQ(retry.status, 202) << retry.body;
   EXPECT_EQ(retry.json()["state"], "awaiting_approval");
+}
+
+// Approve, edit and reject write one audit row each, also when refused
+// (pipeline/job_actions writes them for the API and the CLI alike).
+TEST_F(JobsTest, ReviewActionsAreAudited) {
+  std::string id = CreateJob(editor_, {{"brand_id", "acme"}, {"review", true}});
+  std::string other = CreateJob(editor_, {{"brand_id", "acme"}, {"review", true}});
+  ParkForReview(id);
+  std::string path = "/v1/jobs/" + id;
+  Json edited = http_->Get(path + "/manifest", {Bearer(editor_)}).json();
+  edited["variants"][0]["scenes"][0]["layers"][0]["text"] = "Edited";
+  ASSERT_EQ(
+      http_->Put(path + "/manifest", edited.dump(), {Bearer(editor_), "If-Match: \"1\""}).status,
+      200);
+  ASSERT_EQ(http_->Post(path + "/approve", "", {Bearer(editor_)}).status, 200);
+  EXPECT_EQ(http_->Post("/v1/jobs/" + other + "/approve", "", {Bearer(editor_)}).status, 409);
+  ParkForReview(other);
+  ASSERT_EQ(
+      http_->Post("/v1/jobs/" + other + "/reject", R"({"reason": "off brand"})", {Bearer(editor_)})
+          .status,
+      200);
+  struct Want {
+    std::string action, target, outcome;
+    Json detail;
+  };
+  const std::vector<Want> want = {
+      {"job.edit", id, "success", {{"revision", 2}, {"changes", 1}}},
+      {"job.approve", id, "success", {{"revision", 2}}},
+      {"job.approve", other, "conflict", Json::object()},
+      {"job.reject", other, "success", {{"reason", "off brand"}}},
+  };
+  std::vector<AuditEntry> rows;
+  for (auto& r : AuditRows()) {
+    if (r.entry.action.starts_with("job.") && r.entry.action != "job.create") {
+      rows.push_back(r.entry);
+    }
+  }
+  ASSERT_EQ(rows.size(), want.size());
+  for (size_t i = 0; i < want.size(); ++i) {
+    EXPECT_EQ(rows[i].action, want[i].action) << i;
+    EXPECT_EQ(rows[i].target, want[i].target) << i;
+    EXPECT_EQ(rows[i].outcome, want[i].outcome) << i;
+    EXPECT_EQ(rows[i].detail, want[i].detail) << i;
+    EXPECT_TRUE(rows[i].principal.starts_with("key:")) << rows[i].principal;
+    EXPECT_EQ(rows[i].brand, "acme");
+  }
+}
+
+// The refusals of SubmitJob (pipeline/job_actions) that need a translator and
+// brand kits, as the API answers them.
+class JobsWithTranslatorTest : public JobsTest {
+ protected:
+  void SetUp() override {
+    JobsTest::SetUp();
+    if (HasFatalFailure()) return;
+    server_->Shutdown();
+    server_->Wait();
+    api::ApiDeps deps = Deps(config_, Logger::Null());
+    deps.translator = &translator_;
+    server_ = std::make_unique<api::ApiServer>(deps, nullptr);
+    auto port = server_->Start("127.0.0.1:0");
+    ASSERT_TRUE(port) << port.error().ToString();
+    http_ = std::make_unique<HttpClient>(*port);
+  }
+  ApertiumTranslator translator_;
+};
+
+TEST_F(JobsWithTranslatorTest, UnreachableLanguagesAndUnknownBrandsAreRefused) {
+  auto r = http_->Post("/v1/jobs", R"({"content": "Hi.", "target_langs": ["en", "ja"]})",
+                       {Bearer(editor_)});
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(r.json()["code"], "invalid_input");
+  EXPECT_NE(r.json()["detail"].get<std::string>().find("no translation route"), std::string::npos)
+      << r.body;
+  // unknown_brand = "default" (the default): accepted, drawn with the default kit.
+  EXPECT_EQ(
+      http_->Post("/v1/jobs", R"({"content": "Hi.", "brand_id": "nobody-here"})", {Bearer(admin_)})
+          .status,
+      202);
+  config_.unknown_brand = "error";  // read per request
+  r = http_->Post("/v1/jobs", R"({"content": "Hi.", "brand_id": "nobody-here"})", {Bearer(admin_)});
+  EXPECT_EQ(r.status, 404) << r.body;
+  EXPECT_EQ(r.json()["code"], "not_found");
+  EXPECT_EQ(http_
+                ->Post("/v1/jobs", R"({"content": "Hi.", "brand_id": "northwind-coffee"})",
+                       {Bearer(admin_)})
+                .status,
+            202);
+  EXPECT_EQ(http_->Get("/v1/jobs", {Bearer(admin_)}).json()["jobs"].size(), 2u);
 }
 
 TEST_F(JobsTest, CancelAndRetry) {

@@ -144,7 +144,6 @@ class EndToEndTest : public ApiTest {
     server_->Shutdown();
     server_->Wait();
     server_.reset();
-    std::vector<std::unique_ptr<Stage>> stages = DefaultStages();
     services_.config = &config_;
     services_.clock = &system_clock_;
     brands_ = std::make_unique<FileBrandSource>(config_.brands_dir);
@@ -152,9 +151,10 @@ class EndToEndTest : public ApiTest {
     services_.store = store_;
     services_.translator = &translator_;
     services_.cores = 2;
-    runner_ = std::make_unique<Runner>(*store_, services_, std::move(stages));
+    worker_ = std::make_unique<Worker>(*store_, services_, DefaultStages,
+                                       WorkerOptions{1, false, config_.DatabasePath()});
     api::ApiDeps deps{&config_, &system_clock_, store_, db_.get(), nullptr, Logger::Null()};
-    server_ = std::make_unique<api::ApiServer>(deps, runner_.get());
+    server_ = std::make_unique<api::ApiServer>(deps, worker_.get());
     auto port = server_->Start("127.0.0.1:0");
     ASSERT_TRUE(port);
     http_ = std::make_unique<HttpClient>(*port);
@@ -167,7 +167,7 @@ class EndToEndTest : public ApiTest {
   PipelineServices services_;
   std::unique_ptr<BrandSource> brands_;
   ApertiumTranslator translator_;
-  std::unique_ptr<Runner> runner_;
+  std::unique_ptr<Worker> worker_;
 };
 
 TEST_F(EndToEndTest, TinyJobIsRenderedAndServed) {

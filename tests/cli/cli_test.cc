@@ -7,6 +7,8 @@
 #include "core/files.h"
 #include "core/json.h"
 #include "qa/probe.h"
+#include "store/audit_log.h"
+#include "store/pool.h"
 #include "store/store.h"
 #include "testing/process.h"
 #include "testing/temp_dir.h"
@@ -19,11 +21,12 @@ using testing::RunProcess;
 
 class CliTest : public ::testing::Test {
  protected:
-  testing::ProcessResult Aiprod(std::vector<std::string> args) {
+  testing::ProcessResult Aiprod(std::vector<std::string> args, std::vector<std::string> env = {}) {
     std::vector<std::string> argv = {AiprodBinary()};
     argv.insert(argv.end(), args.begin(), args.end());
-    return RunProcess(argv, {"AIPROD_DATA_DIR=" + dir_.File("data"),
-                             "AIPROD_BRANDS_DIR=" + testing::SourceDir() + "/brands"});
+    env.push_back("AIPROD_DATA_DIR=" + dir_.File("data"));
+    env.push_back("AIPROD_BRANDS_DIR=" + testing::SourceDir() + "/brands");
+    return RunProcess(argv, env);
   }
   std::string Db() const { return dir_.File("jobs.db"); }
   size_t JobCount() {
@@ -165,6 +168,10 @@ INSTANTIATE_TEST_SUITE_P(
                  R"({"content": "Hi.", "target_langs": ["en", "ja"]})",
                  {},
                  "no translation route from 'en' to 'ja'"},
+        BadInput{"webhook_refused",
+                 R"({"content": "Hi.", "webhook_url": "http://169.254.169.254/x"})",
+                 {},
+                 "webhook_url: must use https"},
         BadInput{"brand_missing",
                  R"({"content": "Hi."})",
                  {"--brand", "/nonexistent/kit.json"},
@@ -287,6 +294,111 @@ TEST_F(CliTest, RejectFailsTheJobWithTheReason) {
   EXPECT_EQ(job["state"], "failed");
   EXPECT_NE(job["error"].get<std::string>().find("off brand"), std::string::npos);
   EXPECT_NE(Aiprod({"approve", id, "--db", Db()}).exit_code, 0);
+}
+
+// The job actions' audit rows of a database (store/audit_log.h), oldest first.
+std::vector<AuditEntry> JobAuditRows(const std::string& db) {
+  std::vector<AuditEntry> out;
+  auto pool = OpenPool(db);
+  EXPECT_TRUE(pool) << pool.error().ToString();
+  if (!pool) return out;
+  auto rows = AuditLog(*pool).List(0, 1000);
+  EXPECT_TRUE(rows) << rows.error().ToString();
+  if (!rows) return out;
+  for (auto& r : *rows) {
+    if (r.entry.action.starts_with("job.")) out.push_back(std::move(r.entry));
+  }
+  return out;
+}
+
+// run, edit, approve and reject write the audit rows the API's handlers write
+// (one place: pipeline/job_actions), as the operator "cli:<login>".
+TEST_F(CliTest, ReviewActionsWriteAuditRowsLikeTheApi) {
+  std::string brief = WriteBrief(
+      "b.json", R"({"content": "Short and sweet.", "preset": "announcement", "brand_id": )"
+                R"("northwind-coffee"})");
+  std::string ids[2];
+  for (auto& id : ids) {
+    auto r = Aiprod({"run", brief, "--db", Db(), "--review", "--json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    id = Json::parse(r.out)["job_id"];
+  }
+  std::string patch =
+      WriteBrief("patch.json",
+                 R"([{"op": "replace", "path": "/variants/0/scenes/0/duration_s", "value": 3}])");
+  auto edit = Aiprod({"edit", ids[0], "--file", patch, "--db", Db()});
+  ASSERT_EQ(edit.exit_code, 0) << edit.err;
+  ASSERT_EQ(Aiprod({"approve", ids[0], "--db", Db()}).exit_code, 0);
+  EXPECT_NE(Aiprod({"approve", ids[1], "--revision", "7", "--db", Db()}).exit_code, 0);
+  ASSERT_EQ(Aiprod({"reject", ids[1], "--reason", "off brand", "--db", Db()}).exit_code, 0);
+
+  struct Want {
+    std::string action, target, outcome;
+    Json detail;
+  };
+  const std::vector<Want> want = {
+      {"job.create", ids[0], "success", nullptr},
+      {"job.create", ids[1], "success", nullptr},
+      {"job.edit", ids[0], "success", {{"revision", 2}, {"changes", 1}}},
+      {"job.approve", ids[0], "success", {{"revision", 2}}},
+      {"job.approve", ids[1], "conflict", Json::object()},
+      {"job.reject", ids[1], "success", {{"reason", "off brand"}}},
+  };
+  auto rows = JobAuditRows(Db());
+  ASSERT_EQ(rows.size(), want.size());
+  for (size_t i = 0; i < want.size(); ++i) {
+    const AuditEntry& e = rows[i];
+    EXPECT_EQ(e.action, want[i].action) << i;
+    EXPECT_EQ(e.target, want[i].target) << i;
+    EXPECT_EQ(e.outcome, want[i].outcome) << i;
+    if (!want[i].detail.is_null()) EXPECT_EQ(e.detail, want[i].detail) << i;
+    EXPECT_TRUE(e.principal.starts_with("cli:")) << e.principal;
+    EXPECT_EQ(e.source, "cli");
+    EXPECT_EQ(e.brand, "northwind-coffee");
+  }
+  EXPECT_EQ(rows[0].detail["brand_id"], "northwind-coffee");
+  auto verify = Aiprod({"audit", "verify", "--db", Db()});
+  EXPECT_EQ(verify.exit_code, 0) << verify.err << verify.out;
+}
+
+// Submission from the CLI goes through the API's checks (pipeline/job_actions
+// SubmitJob): the per-brand cap of unfinished jobs.
+TEST_F(CliTest, SubmitAppliesThePerBrandCap) {
+  std::string brief = WriteBrief("b.json", R"({"content": "Hi.", "brand_id": "northwind-coffee"})");
+  const std::vector<std::string> cap = {"AIPROD_LIMITS_MAX_ACTIVE_JOBS_PER_BRAND=1"};
+  auto first = Aiprod({"submit", brief, "--db", Db()}, cap);
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  auto second = Aiprod({"submit", brief, "--db", Db()}, cap);
+  EXPECT_EQ(second.exit_code, 1);
+  EXPECT_NE(second.err.find("limit_reached"), std::string::npos) << second.err;
+  EXPECT_NE(second.err.find("northwind-coffee already has 1 unfinished jobs"), std::string::npos)
+      << second.err;
+  // `run` is refused the same way, before anything runs.
+  EXPECT_EQ(Aiprod({"run", brief, "--db", Db()}, cap).exit_code, 1);
+  EXPECT_EQ(JobCount(), 1u);
+}
+
+// A brand_id without a kit is said on stderr, naming the brand and where it
+// was looked for; with unknown_brand = "error" the brief is refused.
+TEST_F(CliTest, AnUnknownBrandIsSaidLoudly) {
+  std::string brief = WriteBrief("b.json", R"({"content": "Hi.", "brand_id": "nobody-here"})");
+  auto r = Aiprod({"submit", brief, "--db", Db()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("warning"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("'nobody-here'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(testing::SourceDir() + "/brands"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("default brand kit"), std::string::npos) << r.err;
+  // A registered brand says nothing.
+  auto known = Aiprod({"submit",
+                       WriteBrief("k.json", R"({"content": "Hi.", "brand_id": )"
+                                            R"("northwind-coffee"})"),
+                       "--db", Db()});
+  ASSERT_EQ(known.exit_code, 0) << known.err;
+  EXPECT_EQ(known.err.find("warning"), std::string::npos) << known.err;
+  auto refused = Aiprod({"submit", brief, "--db", Db()}, {"AIPROD_UNKNOWN_BRAND=error"});
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err.find("not_found"), std::string::npos) << refused.err;
+  EXPECT_EQ(JobCount(), 2u);
 }
 
 // Issue 4's bar: every reference brief plans, localizes into each language it

@@ -68,7 +68,7 @@ class ApprovalTest : public testing::EngineStoreTest {
 
   Status Edit(const std::string& id, int64_t revision) {
     auto edit = EditManifest(*store_, id, Manifest(1, "Edited " + std::to_string(revision)),
-                             revision, ManifestLimits{}, "editor", clock_.NowMs());
+                             revision, ManifestLimits{}, {"editor"}, clock_.NowMs());
     if (!edit) return Unexpected(edit.error());
     return {};
   }
@@ -79,7 +79,7 @@ class ApprovalTest : public testing::EngineStoreTest {
 TEST_P(ApprovalTest, TheApprovalRecordsTheRevisionAndEditsAreRefusedAfterIt) {
   std::string id = Parked();
   ASSERT_TRUE(Edit(id, 1));  // revision 2
-  ASSERT_TRUE(ApproveJob(*store_, id, "reviewer", clock_.NowMs()));
+  ASSERT_TRUE(ApproveJob(*store_, id, {"reviewer"}, clock_.NowMs()));
   auto job = store_->GetJob(id);
   ASSERT_TRUE(job);
   EXPECT_TRUE(job->approved);
@@ -100,20 +100,20 @@ TEST_P(ApprovalTest, TheApprovalRecordsTheRevisionAndEditsAreRefusedAfterIt) {
 TEST_P(ApprovalTest, AnApprovalOfARevisionThatIsNoLongerCurrentIsRefused) {
   std::string id = Parked();
   ASSERT_TRUE(Edit(id, 1));  // the reviewer looked at revision 1; now it is 2
-  auto st = ApproveJob(*store_, id, "reviewer", clock_.NowMs(), 1);
+  auto st = ApproveJob(*store_, id, {"reviewer"}, clock_.NowMs(), 1);
   ASSERT_FALSE(st);
   EXPECT_EQ(st.error().code, ErrorCode::kConflict);
   auto job = store_->GetJob(id);
   EXPECT_FALSE(job->approved);
   EXPECT_FALSE(job->approved_revision);
   EXPECT_FALSE(job->run_after_ms);  // still parked
-  ASSERT_TRUE(ApproveJob(*store_, id, "reviewer", clock_.NowMs(), 2));
+  ASSERT_TRUE(ApproveJob(*store_, id, {"reviewer"}, clock_.NowMs(), 2));
   EXPECT_EQ(store_->GetJob(id)->approved_revision, 2);
 }
 
 TEST_P(ApprovalTest, TheRenderStageRefusesARevisionNobodyApproved) {
   std::string id = Parked();
-  ASSERT_TRUE(ApproveJob(*store_, id, "reviewer", clock_.NowMs(), 1));
+  ASSERT_TRUE(ApproveJob(*store_, id, {"reviewer"}, clock_.NowMs(), 1));
   auto job = store_->GetJob(id);
   ASSERT_TRUE(job);
   ASSERT_TRUE(ApprovedManifest(*job));
@@ -136,7 +136,7 @@ TEST_P(ApprovalTest, ApprovalsRacingEditsNeverReleaseAnUnapprovedRevision) {
     Status approved, edited;
     std::thread approver([&] {
       start.arrive_and_wait();
-      approved = ApproveJob(*store_, id, "reviewer", clock_.NowMs(),
+      approved = ApproveJob(*store_, id, {"reviewer"}, clock_.NowMs(),
                             pinned ? std::optional<int64_t>(1) : std::nullopt);
     });
     std::thread editor([&] {
