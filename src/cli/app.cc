@@ -8,7 +8,6 @@
 
 #include "pipeline/db_brand_source.h"
 #include "pipeline/stages/stages.h"
-#include "providers/translate/apertium.h"
 #include "store/sql_store.h"
 
 namespace aiprod::cli {
@@ -57,10 +56,10 @@ Runner& App::runner() {
     services_.config = &*config_;
     services_.clock = &clock_;
     services_.brands = brands_.get();
-    services_.store = store_.get();
-    services_.translator = &translator();
+    engines().Attach(services_);
     queries_ = std::make_unique<JobQueries>(pool_);
-    services_.queries = queries_.get();
+    spend_ = MakeSpendLedger(*queries_);
+    services_.spend = spend_.get();
     services_.log = *log_;
     services_.cores = std::max(1u, std::thread::hardware_concurrency());
     job_end_ = std::make_unique<WebhookJobEndHook>(*store_, pool_, *config_, clock_, *log_, true);
@@ -70,10 +69,12 @@ Runner& App::runner() {
   return *runner_;
 }
 
-const Translator& App::translator() {
-  if (!translator_) translator_ = std::make_unique<ApertiumTranslator>();
-  return *translator_;
+const Engines& App::engines() {
+  if (!engines_) engines_.emplace(MakeEngines(*config_));
+  return *engines_;
 }
+
+const Translator& App::translator() { return *engines().translator; }
 
 int ReportError(const Error& e, bool json) {
   if (json) {

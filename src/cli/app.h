@@ -11,6 +11,7 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "creative/brand_source.h"
+#include "pipeline/engines.h"
 #include "pipeline/job_end_hook.h"
 #include "pipeline/runner.h"
 #include "providers/translate/translator.h"
@@ -44,6 +45,7 @@ class App {
   Runner& runner();  // built on first use
   const PipelineServices& services() const { return services_; }
   const Translator& translator();
+  const Engines& engines();  // built on first use, after Init
 
  private:
   GlobalOptions options_;
@@ -54,7 +56,8 @@ class App {
   std::unique_ptr<JobQueries> queries_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<BrandSource> brands_;
-  std::unique_ptr<Translator> translator_;
+  std::optional<Engines> engines_;
+  std::unique_ptr<SpendLedger> spend_;
   PipelineServices services_;
   std::unique_ptr<Runner> runner_;
   std::unique_ptr<JobEndHook> job_end_;  // webhooks when jobs end (before runner_ dies)

@@ -4,12 +4,14 @@
 #include <map>
 
 #include "core/clock.h"
+#include "model/event_type.h"
 
 namespace aiprod {
 
 Status ApproveJob(Store& store, const std::string& job_id, const std::string& by, int64_t now_ms,
                   std::optional<int64_t> revision) {
-  JobTransition t{JobState::kAwaitingApproval, JobState::kAwaitingApproval, "approved"};
+  JobTransition t{JobState::kAwaitingApproval, JobState::kAwaitingApproval,
+                  EventTypeString(EventType::kApproved)};
   t.patch.approved = true;
   t.patch.approval_timestamp_ms = now_ms;
   t.run_after_ms = now_ms;
@@ -23,7 +25,8 @@ Status ApproveJob(Store& store, const std::string& job_id, const std::string& by
 
 Status RejectJob(Store& store, const std::string& job_id, const std::string& by,
                  const std::string& reason, int64_t now_ms) {
-  JobTransition t{JobState::kAwaitingApproval, JobState::kFailed, "rejected"};
+  JobTransition t{JobState::kAwaitingApproval, JobState::kFailed,
+                  EventTypeString(EventType::kRejected)};
   t.patch.error = "rejected: " + (reason.empty() ? std::string("no reason given") : reason);
   t.event_data = {{"by", by}, {"reason", reason}};
   return store.Apply(job_id, nullptr, t, now_ms);
@@ -94,7 +97,7 @@ Result<ManifestEdit> EditManifest(Store& store, const std::string& job_id, const
                      {"changes", out.changes}});
   JobTransition t{JobState::kAwaitingApproval,
                   JobState::kAwaitingApproval,
-                  "manifest_edited",
+                  EventTypeString(EventType::kManifestEdited),
                   {{"by", by}, {"revision", out.revision}}};
   t.patch.production_manifest = out.manifest;
   t.patch.edits_history = std::move(history);
