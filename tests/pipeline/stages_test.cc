@@ -330,19 +330,27 @@ TEST_F(QaTest, AMalformedRenderResultFailsInsteadOfThrowing) {
 
 // --- deliver ----------------------------------------------------------------
 
-TEST_F(StagesTest, DeliverStoresAndCopiesUnderStableNames) {
-  Plan();
-  Rendition r;
-  r.lang = "en";
-  r.aspect = "9:16";
-  r.video = dir_.File("rendered.mp4");
-  r.width = 360;
-  r.height = 640;
-  r.duration_s = 4.5;
-  std::ofstream(r.video) << "video bytes";
-  job_.render_result = RenderResultToJson({{r}});
+class DeliverTest : public StagesTest {
+ protected:
+  // Plans the job and says `name` was rendered as its English 9:16 rendition.
+  void Rendered(const std::string& name) {
+    Plan();
+    Rendition r;
+    r.lang = "en";
+    r.aspect = "9:16";
+    r.video = dir_.File(name);
+    r.width = 360;
+    r.height = 640;
+    r.duration_s = 4.5;
+    job_.render_result = RenderResultToJson({{r}});
+    job_.options["output_dir"] = dir_.File("out");
+  }
+};
+
+TEST_F(DeliverTest, StoresAndCopiesUnderStableNames) {
+  Rendered("rendered.mp4");
+  std::ofstream(dir_.File("rendered.mp4")) << "video bytes";
   job_.qa_report = JobQaReportToJson({true, 1.0, "ok", {}});
-  job_.options["output_dir"] = dir_.File("out");
   StageOutcome o = Run(MakeDeliverStage());
   ASSERT_EQ(o.kind, Kind::kDone) << o.error.ToString();
   const std::string video = dir_.File("out") + "/en-9x16.mp4";
@@ -357,16 +365,8 @@ TEST_F(StagesTest, DeliverStoresAndCopiesUnderStableNames) {
   EXPECT_EQ(listed->size(), 3u);
 }
 
-TEST_F(StagesTest, DeliverFailsWhenTheRenderedFileIsGone) {
-  Plan();
-  Rendition r;
-  r.lang = "en";
-  r.aspect = "16:9";
-  r.video = dir_.File("missing.mp4");
-  r.width = 640;
-  r.height = 360;
-  job_.render_result = RenderResultToJson({{r}});
-  job_.options["output_dir"] = dir_.File("out");
+TEST_F(DeliverTest, FailsWhenTheRenderedFileIsGone) {
+  Rendered("missing.mp4");
   StageOutcome o = Run(MakeDeliverStage());
   EXPECT_NE(o.kind, Kind::kDone);
   EXPECT_EQ(o.error.code, ErrorCode::kNotFound);
