@@ -9,7 +9,6 @@
 
 #include "pipeline/db_brand_source.h"
 #include "pipeline/stages/stages.h"
-#include "providers/translate/apertium.h"
 #include "storage/webhook_outbox.h"
 
 namespace aiprod::cli {
@@ -98,9 +97,9 @@ Runner& App::runner() {
     services_.config = &*config_;
     services_.clock = &clock_;
     services_.brands = &brands();
-    services_.store = &db_->store();
-    services_.translator = &translator();
-    services_.queries = &db_->job_queries();
+    engines().Attach(services_);
+    spend_ = MakeSpendLedger(db_->job_queries());
+    services_.spend = spend_.get();
     services_.log = *log_;
     services_.cores = std::max(1u, std::thread::hardware_concurrency());
     job_end_ = std::make_unique<WebhookJobEndHook>(db_->store(), db_->webhook_deliveries(),
@@ -111,10 +110,12 @@ Runner& App::runner() {
   return *runner_;
 }
 
-const Translator& App::translator() {
-  if (!translator_) translator_ = std::make_unique<ApertiumTranslator>();
-  return *translator_;
+const Engines& App::engines() {
+  if (!engines_) engines_.emplace(MakeEngines(*config_));
+  return *engines_;
 }
+
+const Translator& App::translator() { return *engines().translator; }
 
 int ReportError(const Error& e, bool json) {
   if (json) {

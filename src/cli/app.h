@@ -11,6 +11,7 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "creative/brand_source.h"
+#include "pipeline/engines.h"
 #include "pipeline/job_actions.h"
 #include "pipeline/job_end_hook.h"
 #include "pipeline/runner.h"
@@ -69,6 +70,7 @@ class App {
   CliAudit& audit();  // after OpenStore
   // The operator, audited (after OpenStore).
   Actor actor() { return {CliOperator(), &audit()}; }
+  const Engines& engines();  // built on first use, after Init
 
  private:
   GlobalOptions options_;
@@ -77,7 +79,8 @@ class App {
   SystemClock clock_;
   std::unique_ptr<Database> db_;
   std::unique_ptr<BrandSource> brands_;
-  std::unique_ptr<Translator> translator_;
+  std::optional<Engines> engines_;
+  std::unique_ptr<SpendLedger> spend_;
   PipelineServices services_;
   std::unique_ptr<Runner> runner_;
   std::unique_ptr<JobEndHook> job_end_;  // webhooks when jobs end (before runner_ dies)

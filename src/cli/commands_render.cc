@@ -74,20 +74,7 @@ int Render(GlobalOptions& g, const RenderArgs& a) {
   if (tty) std::fprintf(stderr, "\r\033[2K");
   if (!r) return ReportError(r.error(), g.json);
   if (g.json) {
-    PrintJson({{"video", r->video_path},
-               {"captions", r->captions_path},
-               {"poster", r->poster_path},
-               {"duration_s", r->duration_s},
-               {"frames", r->frames},
-               {"width", r->width},
-               {"height", r->height},
-               {"segments", r->segments},
-               {"cache_hits", r->cache_hits},
-               {"cache_misses", r->cache_misses},
-               {"frames_encoded", r->frames_encoded},
-               {"soundtrack_cached", r->soundtrack_cached},
-               {"poster_cached", r->poster_cached},
-               {"render_seconds", r->wall_s}});
+    PrintJson(RenditionToJson(ToRendition(*r)));
   } else {
     std::printf("%s  %dx%d  %.2f s  (%lld frames in %.2f s; segments %lld cached, %lld encoded)\n",
                 r->video_path.c_str(), r->width, r->height, r->duration_s,

@@ -22,19 +22,4 @@ CostEstimate EstimateCost(const ProductionManifest& pm, const std::vector<std::s
   return e;
 }
 
-Json CostEstimate::ToJson() const {
-  Json rs = Json::array();
-  for (const auto& r : renditions) {
-    rs.push_back(
-        {{"lang", r.lang}, {"aspect", r.aspect}, {"output_s", r.output_s}, {"cpu_s", r.cpu_s}});
-  }
-  return {{"backend", "local"},
-          {"stages", {{"render", {{"cpu_s", cpu_s}, {"usd", usd}}}}},
-          {"renditions", rs},
-          {"cpu_s", cpu_s},
-          {"usd", usd},
-          {"currency", "USD"},
-          {"expected_wall_s", expected_wall_s}};
-}
-
 }  // namespace aiprod

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "core/ids.h"
+#include "model/event_type.h"
 #include "storage/url_guard.h"
 #include "storage/webhook_outbox.h"
 
@@ -125,7 +126,8 @@ Result<SubmittedJob> SubmitJob(const JobIntake& in, JobRequest request, const Ac
 
 Status ApproveJob(Store& store, const std::string& job_id, const Actor& by, int64_t now_ms,
                   std::optional<int64_t> revision) {
-  JobTransition t{JobState::kAwaitingApproval, JobState::kAwaitingApproval, "approved"};
+  JobTransition t{JobState::kAwaitingApproval, JobState::kAwaitingApproval,
+                  EventTypeString(EventType::kApproved)};
   t.patch.approved = true;
   t.patch.approval_timestamp_ms = now_ms;
   t.run_after_ms = now_ms;
@@ -143,7 +145,8 @@ Status ApproveJob(Store& store, const std::string& job_id, const Actor& by, int6
 
 Status RejectJob(Store& store, const std::string& job_id, const Actor& by,
                  const std::string& reason, int64_t now_ms) {
-  JobTransition t{JobState::kAwaitingApproval, JobState::kFailed, "rejected"};
+  JobTransition t{JobState::kAwaitingApproval, JobState::kFailed,
+                  EventTypeString(EventType::kRejected)};
   t.patch.error = "rejected: " + (reason.empty() ? std::string("no reason given") : reason);
   t.event_data = {{"by", by.id}, {"reason", reason}};
   Status st = store.Apply(job_id, nullptr, t, now_ms);
@@ -217,7 +220,7 @@ Result<ManifestEdit> EditManifest(Store& store, const std::string& job_id, const
                      {"changes", out.changes}});
   JobTransition t{JobState::kAwaitingApproval,
                   JobState::kAwaitingApproval,
-                  "manifest_edited",
+                  EventTypeString(EventType::kManifestEdited),
                   {{"by", by.id}, {"revision", out.revision}}};
   t.patch.production_manifest = out.manifest;
   t.patch.edits_history = std::move(history);

@@ -65,6 +65,18 @@ class Heartbeat {
   std::thread thread_;  // last: starts after the members it uses exist
 };
 
+// How many times the stage of `state` sent the job back to an earlier state.
+Result<int> SentBack(Store& store, const std::string& job_id, JobState state) {
+  AIPROD_ASSIGN(auto events, store.ListEvents(job_id));
+  const std::string_view from = StateName(state);
+  int n = 0;
+  for (const auto& e : events) {
+    n += EventTypeFromName(e.type) == EventType::kRetryScheduled && e.from_state == from &&
+         e.to_state != from;
+  }
+  return n;
+}
+
 }  // namespace
 
 StageOutcome StageOutcome::Done(Json checkpoint, JobPatch patch) {
@@ -191,8 +203,10 @@ Result<JobState> Runner::RunLeased(Lease lease, ProgressListener* listener) {
     }
     // A takeover after a crash counts an attempt; past the limit the job is dead.
     if (job.attempts >= job.max_attempts) {
-      JobTransition t{
-          job.state, JobState::kDead, "state_changed", {{"reason", "attempts exhausted"}}};
+      JobTransition t{job.state,
+                      JobState::kDead,
+                      EventTypeString(EventType::kStateChanged),
+                      {{"reason", "attempts exhausted"}}};
       t.patch.error = job.error.empty() ? "gave up after " + std::to_string(job.attempts) +
                                               " attempts (the worker kept dying)"
                                         : job.error;
@@ -204,8 +218,10 @@ Result<JobState> Runner::RunLeased(Lease lease, ProgressListener* listener) {
       return JobState::kDead;
     }
     if (job.cancel_requested) {
-      JobTransition t{
-          job.state, JobState::kCancelled, "state_changed", {{"reason", "cancel_requested"}}};
+      JobTransition t{job.state,
+                      JobState::kCancelled,
+                      EventTypeString(EventType::kStateChanged),
+                      {{"reason", "cancel_requested"}}};
       t.release_lease = true;
       AIPROD_TRY(store_.Apply(job.id, &lease, t, clock.NowMs()));
       if (listener) listener->OnStateChange(job, JobState::kCancelled);
@@ -230,7 +246,8 @@ Result<JobState> Runner::RunLeased(Lease lease, ProgressListener* listener) {
 
     std::string work_dir = config.WorkDir() + "/" + job.id;
     AIPROD_TRY(MakeDirs(work_dir));
-    AIPROD_TRY(store_.AppendEvent(job.id, &lease, "stage_started",
+    AIPROD_ASSIGN(int sent_back, SentBack(store_, job.id, stage->State()));
+    AIPROD_TRY(store_.AppendEvent(job.id, &lease, EventTypeString(EventType::kStageStarted),
                                   {{"stage", stage->Name()}, {"epoch", lease.epoch}},
                                   clock.NowMs()));
     if (listener) listener->OnStageStart(job, stage->Name());
@@ -249,7 +266,8 @@ Result<JobState> Runner::RunLeased(Lease lease, ProgressListener* listener) {
                        if (stop_) stage_cancel = true;
                        if (listener) listener->OnStageProgress(job, stage->Name(), f);
                      },
-                     stage_log};
+                     stage_log,
+                     sent_back};
     StageOutcome out = stage->Run(ctx);
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (lost) return Fail(ErrorCode::kLeaseLost, "lease on job " + job.id + " was lost");
@@ -260,6 +278,11 @@ Result<JobState> Runner::RunLeased(Lease lease, ProgressListener* listener) {
       return Fail(ErrorCode::kCancelled, "stopped during stage " + std::string(stage->Name()));
     }
 
+    // What the stage reported (budget alerts), fenced by the lease like the outcome.
+    for (const auto& e : out.events) {
+      AIPROD_TRY(
+          store_.AppendEvent(job.id, &lease, EventTypeString(e.type), e.data, clock.NowMs()));
+    }
     JobTransition t;
     t.from = job.state;
     t.event_data = {{"stage", stage->Name()}, {"seconds", std::round(secs * 1000) / 1000}};
@@ -277,14 +300,15 @@ Result<JobState> Runner::RunLeased(Lease lease, ProgressListener* listener) {
         break;
       case StageOutcome::Kind::kNeedsApproval:
         t.to = job.state;
-        t.event_type = "parked_for_approval";
+        t.event_type = EventTypeString(EventType::kParkedForApproval);
         t.release_lease = true;
         break;
       case StageOutcome::Kind::kRetry: {
         bool last = job.attempts + 1 >= job.max_attempts;
         t.to = last ? JobState::kDead : out.retry_from.value_or(job.state);
         t.patch = std::move(out.patch);
-        t.event_type = last ? "state_changed" : "retry_scheduled";
+        t.event_type =
+            EventTypeString(last ? EventType::kStateChanged : EventType::kRetryScheduled);
         t.patch.error = out.error.ToString();
         t.count_attempt = true;
         t.release_lease = true;

@@ -10,31 +10,38 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "creative/brand_source.h"
+#include "model/event_type.h"
 #include "model/job.h"
-#include "providers/translate/translator.h"
-#include "store/job_queries.h"
-#include "store/store.h"
+#include "pipeline/engines.h"
+#include "store/store.h"  // JobPatch, JobState
 
 namespace aiprod {
 
 class JobEndHook;  // pipeline/job_end_hook.h
 
-// What every stage may use. Not owned; outlives the runner.
+// What every stage may use. Not owned; outlives the runner. Stages never
+// write the store: the runner holds it and persists what they return.
 struct PipelineServices {
   const Config* config = nullptr;
   const Clock* clock = nullptr;
   const BrandSource* brands = nullptr;
-  Store* store = nullptr;
-  const Translator* translator = nullptr;
-  JobQueries* queries = nullptr;  // spend per brand (budgets); optional
+  const SpendLedger* spend = nullptr;  // spend per brand (budgets); optional
   Logger log = Logger::Null();
   unsigned cores = 1;
   JobEndHook* job_end = nullptr;  // told when a job ends (webhooks); may be null
+  // The engines (pipeline/engines.h; Engines::Attach sets them).
+  const SpeechEngine* speech = nullptr;
+  const Planner* planner = nullptr;
+  const Translator* translator = nullptr;  // null: no translation
+  const Renderer* renderer = nullptr;
+  const VideoChecker* checker = nullptr;
+  ArtifactStore* artifacts = nullptr;
 };
 
 struct StageContext {
@@ -44,6 +51,15 @@ struct StageContext {
   const std::atomic<bool>& cancel;       // set when the stage must stop (lease lost, shutdown)
   std::function<void(double)> progress;  // fraction of this stage done, 0..1
   Logger log;                            // carries job_id and stage
+  // How many times this stage already sent the job back to an earlier state
+  // (StageOutcome::retry_from), from the job's history.
+  int sent_back = 0;
+};
+
+// An event a stage reports (the runner appends it with the outcome).
+struct StageEvent {
+  EventType type = EventType::kStateChanged;
+  Json data;
 };
 
 struct StageOutcome {
@@ -61,6 +77,7 @@ struct StageOutcome {
   Json checkpoint;
   JobPatch patch;
   Error error;
+  std::vector<StageEvent> events;  // appended whatever the kind
 
   static StageOutcome Done(Json checkpoint, JobPatch patch = {});
   // kRetry for retryable errors (unavailable, io), kFailed otherwise.

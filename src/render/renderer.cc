@@ -172,9 +172,9 @@ class Beside {
 
 }  // namespace
 
-Result<RenderResult> RenderVideo(const Manifest& m, const RenderSettings& settings,
-                                 const std::string& out_path, const RenderProgress& progress,
-                                 const std::atomic<bool>* cancel) {
+Result<RenderedVideo> RenderVideo(const Manifest& m, const RenderSettings& settings,
+                                  const std::string& out_path, const RenderProgress& progress,
+                                  const std::atomic<bool>* cancel) {
   const auto wall_start = std::chrono::steady_clock::now();
   // libav's default level prints x264's and the muxer's statistics on every
   // render; keep warnings and errors unless the process chose a level itself.
@@ -210,7 +210,7 @@ Result<RenderResult> RenderVideo(const Manifest& m, const RenderSettings& settin
                 SegmentStore::Open(settings.cache_dir, out_dir.empty() ? "." : out_dir));
 
   // Which segments the cache already holds.
-  RenderResult r;
+  RenderedVideo r;
   const std::vector<Segment> segments = SplitTimeline(p.timeline);
   std::vector<SegmentTask> missing;
   std::vector<JoinPart> parts;

@@ -31,13 +31,14 @@
 
 #include "core/error.h"
 #include "model/manifest.h"
+#include "model/render_result.h"
 #include "render/captions.h"
 #include "render/settings.h"
 #include "render/speech.h"
 
 namespace aiprod {
 
-struct RenderResult {
+struct RenderedVideo {
   std::string video_path;
   std::string captions_path;  // WebVTT; empty when there was no narration (or disabled)
   std::string poster_path;    // PNG/JPEG; empty when disabled
@@ -85,8 +86,12 @@ using RenderProgress = std::function<void(double fraction)>;
 // estimate under RenderSettings::memory_budget_mb.
 //
 // `progress` must not throw.
-Result<RenderResult> RenderVideo(const Manifest& m, const RenderSettings& settings,
-                                 const std::string& out_path, const RenderProgress& progress = {},
-                                 const std::atomic<bool>* cancel = nullptr);
+Result<RenderedVideo> RenderVideo(const Manifest& m, const RenderSettings& settings,
+                                  const std::string& out_path, const RenderProgress& progress = {},
+                                  const std::atomic<bool>* cancel = nullptr);
+
+// The record of a render that jobs keep and `aiprod render --json` prints
+// (model/render_result.h); `lang` and `aspect` say which rendition of a job.
+Rendition ToRendition(const RenderedVideo& r, std::string lang = {}, std::string aspect = {});
 
 }  // namespace aiprod

@@ -10,7 +10,7 @@
 #include "core/files.h"
 #include "creative/brand_source.h"
 #include "fixture.h"
-#include "providers/translate/apertium.h"
+#include "pipeline/engines.h"
 #include "raw_conn.h"
 #include "testing/process.h"
 
@@ -148,8 +148,8 @@ class EndToEndTest : public ApiTest {
     services_.clock = &system_clock_;
     brands_ = std::make_unique<FileBrandSource>(config_.brands_dir);
     services_.brands = brands_.get();
-    services_.store = store_;
-    services_.translator = &translator_;
+    engines_ = MakeEngines(config_);
+    engines_.Attach(services_);
     services_.cores = 2;
     worker_ = std::make_unique<Worker>(*store_, services_, DefaultStages,
                                        WorkerOptions{1, false, config_.DatabasePath()});
@@ -166,7 +166,7 @@ class EndToEndTest : public ApiTest {
   SystemClock system_clock_;
   PipelineServices services_;
   std::unique_ptr<BrandSource> brands_;
-  ApertiumTranslator translator_;
+  Engines engines_;
   std::unique_ptr<Worker> worker_;
 };
 

@@ -99,7 +99,8 @@ class RenderCache : public ::testing::Test {
     s.cache_dir = dir_.File("cache");
     return s;
   }
-  Result<RenderResult> Render(const Manifest& m, const std::string& name, const RenderSettings& s) {
+  Result<RenderedVideo> Render(const Manifest& m, const std::string& name,
+                               const RenderSettings& s) {
     return RenderVideo(m, s, dir_.File(name));
   }
   testing::TempDir dir_;

@@ -57,7 +57,7 @@ class ThreeScenes : public ::testing::Test {
 
   static inline std::unique_ptr<testing::TempDir> dir_;
   static inline std::string path_;
-  static inline RenderResult result_;
+  static inline RenderedVideo result_;
   static inline MediaProbe probe_;
 };
 

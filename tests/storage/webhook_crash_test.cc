@@ -84,7 +84,6 @@ class WebhookCrashTest : public ::testing::TestWithParam<std::string> {
       PipelineServices services;
       services.config = &config_;
       services.clock = &clock;
-      services.store = &store;
       services.job_end = &hook;
       std::vector<std::unique_ptr<Stage>> stages;
       stages.push_back(std::make_unique<FailingStage>());

@@ -264,7 +264,6 @@ TEST_F(WebhookTest, TheRunnerCallsTheWebhookWhenAJobEnds) {
   PipelineServices services;
   services.config = &config;
   services.clock = &clock;
-  services.store = store_;
   services.job_end = &hook;
   std::vector<std::unique_ptr<Stage>> stages;
   stages.push_back(std::make_unique<FailingStage>());

@@ -14,6 +14,7 @@
 
 #include "core/config.h"
 #include "core/ids.h"
+#include "pipeline/engines.h"
 #include "pipeline/runner.h"
 #include "store/store.h"
 #include "testing/temp_dir.h"
@@ -76,7 +77,8 @@ class PipelineTest : public ::testing::Test {
     ASSERT_TRUE(store_->Migrate());
     services_.config = &config_;
     services_.clock = &clock_;
-    services_.store = store_.get();
+    engines_ = MakeEngines(config_);
+    engines_.Attach(services_);
   }
 
   std::string NewJobId(int max_attempts = 3) {
@@ -94,6 +96,7 @@ class PipelineTest : public ::testing::Test {
   Config config_;
   SystemClock clock_;
   std::unique_ptr<Store> store_;
+  Engines engines_;  // the real ones, built from config_
   PipelineServices services_;
   std::map<std::string, int> calls_;  // runs per stage name
 };

@@ -1,7 +1,5 @@
-#include "model/language.h"
 #include "pipeline/runner.h"
 #include "pipeline/stages/stages.h"
-#include "render/renderer.h"
 
 namespace aiprod {
 
@@ -35,14 +33,6 @@ Result<BrandKit> ResolveBrandKit(const StageContext& ctx, std::string* note) {
     return DefaultBrandKit();
   }
   return found;
-}
-
-SpeechTimer VoiceTimer(const RenderConfig& rc) {
-  return [rc](const std::string& text, const std::string& lang) {
-    const Language* l = FindLanguage(lang);
-    return SpeechDurationS(
-        {text, l ? std::string(l->voice) : lang, rc.voice_rate_wpm, rc.voice_pitch});
-  };
 }
 
 std::string AspectSlug(const std::string& aspect) {

@@ -1,5 +1,5 @@
 // deliver: stores the checked renditions, the manifest and the QA report in
-// the artifact store (content-addressed, storage/artifact_store.h) and copies
+// the artifact store (services.artifacts, content-addressed) and copies
 // them into the job's output directory under stable names
 // (`<lang>-<aspect>.mp4`, manifest.json, qa.json). Every write is atomic and
 // content-addressed keys do not change, so delivering twice gives the same
@@ -8,7 +8,6 @@
 
 #include "core/files.h"
 #include "pipeline/stages/stages.h"
-#include "storage/artifact_store.h"
 
 namespace aiprod {
 namespace {
@@ -44,34 +43,32 @@ class DeliverStage final : public Stage {
     if (out_dir.empty()) out_dir = config.data_dir + "/out/" + job.id;
     out_dir = fs::absolute(out_dir).lexically_normal().string();
     if (auto st = MakeDirs(out_dir); !st) return StageOutcome::FromError(st.error());
-    auto store = OpenArtifactStore(config);
-    if (!store) return StageOutcome::FromError(store.error());
+    ArtifactStore& store = *ctx.services.artifacts;
+    auto rendered = RenderResultFromJson(job.render_result);
+    if (!rendered) return StageOutcome::FromError(rendered.error());
 
     Json artifacts = Json::array();
-    for (const auto& r : job.render_result.value("renditions", Json::array())) {
+    for (const Rendition& r : rendered->renditions) {
       if (ctx.cancel) return StageOutcome::FromError({ErrorCode::kCancelled, "cancelled", ""});
-      std::string lang = r.at("lang"), aspect = r.at("aspect");
-      auto stored = (*store)->PutFile(r.at("video"), "mp4");
+      auto stored = store.PutFile(r.video, "mp4");
       if (!stored) return StageOutcome::FromError(stored.error());
-      std::string dest = out_dir + "/" + lang + "-" + AspectSlug(aspect) + ".mp4";
-      if (auto st = CopyAtomic(r.at("video"), dest); !st) {
-        return StageOutcome::FromError(st.error());
-      }
-      artifacts.push_back({{"lang", lang},
-                           {"aspect", aspect},
+      std::string dest = out_dir + "/" + r.lang + "-" + AspectSlug(r.aspect) + ".mp4";
+      if (auto st = CopyAtomic(r.video, dest); !st) return StageOutcome::FromError(st.error());
+      artifacts.push_back({{"lang", r.lang},
+                           {"aspect", r.aspect},
                            {"video", dest},
-                           {"duration_s", r.at("duration_s")},
-                           {"width", r.at("width")},
-                           {"height", r.at("height")},
+                           {"duration_s", r.duration_s},
+                           {"width", r.width},
+                           {"height", r.height},
                            {"key", stored->key},
                            {"sha256", stored->sha256},
                            {"size", stored->size}});
     }
     const std::string manifest = job.production_manifest.dump(2);
     const std::string qa = job.qa_report.dump(2, ' ', false, Json::error_handler_t::replace);
-    auto manifest_stored = (*store)->PutBytes(manifest, "json");
+    auto manifest_stored = store.PutBytes(manifest, "json");
     if (!manifest_stored) return StageOutcome::FromError(manifest_stored.error());
-    auto qa_stored = (*store)->PutBytes(qa, "json");
+    auto qa_stored = store.PutBytes(qa, "json");
     if (!qa_stored) return StageOutcome::FromError(qa_stored.error());
     for (const auto& [name, text] : {std::pair{"manifest.json", &manifest}, {"qa.json", &qa}}) {
       RemoveStaleTemporariesOf(out_dir + "/" + name);
@@ -85,7 +82,7 @@ class DeliverStage final : public Stage {
          {"artifacts", artifacts},
          {"manifest", out_dir + "/manifest.json"},
          {"qa", out_dir + "/qa.json"},
-         {"store", (*store)->Describe()},
+         {"store", store.Describe()},
          {"stored", {{"manifest", StoredJson(*manifest_stored)}, {"qa", StoredJson(*qa_stored)}}}});
   }
 };

@@ -1,7 +1,8 @@
 // estimate (cost): predicted CPU time, price and wall time before rendering,
 // and the brand's monthly budget: a job that would take spending past it is
 // held (failed with budget_exceeded; retry after raising the budget), and
-// crossing 80%, 100% or 150% of it raises an alert.
+// crossing 80%, 100% or 150% of it raises an alert (a `budget_alert` event
+// the runner appends with the outcome).
 #include <cstdio>
 
 #include "creative/cost.h"
@@ -26,52 +27,50 @@ class EstimateStage final : public Stage {
     if (!pm) return StageOutcome::FromError(pm.error());
     CostEstimate e = EstimateCost(*pm, ctx.job.brief.aspect_ratios, ctx.services.config->cost,
                                   ctx.services.cores);
-    Json j = e.ToJson();
-    if (auto held = CheckBudget(ctx, e.usd, j)) return *held;
+    std::vector<StageEvent> alerts;
+    if (auto held = CheckBudget(ctx, e, alerts)) {
+      held->events = std::move(alerts);
+      return *held;
+    }
+    Json j = CostEstimateToJson(e);
     JobPatch patch;
     patch.cost_estimate = j;
-    return StageOutcome::Done(j, std::move(patch));
+    StageOutcome o = StageOutcome::Done(j, std::move(patch));
+    o.events = std::move(alerts);
+    return o;
   }
 
  private:
-  // Adds the budget view to `estimate`; returns the outcome when the job must be held.
-  std::optional<StageOutcome> CheckBudget(const StageContext& ctx, double usd,
-                                          Json& estimate) const {
+  // Adds the budget view to `e` and an alert to `alerts` for each level this
+  // job crosses; returns the outcome when the job must be held.
+  std::optional<StageOutcome> CheckBudget(const StageContext& ctx, CostEstimate& e,
+                                          std::vector<StageEvent>& alerts) const {
     std::string note;
     auto kit = ResolveBrandKit(ctx, &note);
-    if (!kit || !kit->monthly_budget_usd || *kit->monthly_budget_usd <= 0 ||
-        !ctx.services.queries) {
+    if (!kit || !kit->monthly_budget_usd || *kit->monthly_budget_usd <= 0 || !ctx.services.spend) {
       return std::nullopt;
     }
     double budget = *kit->monthly_budget_usd;
-    int64_t now = ctx.services.clock->NowMs();
-    auto spend = ctx.services.queries->SpendSince(MonthStartUtc(now));
-    if (!spend) return StageOutcome::FromError(spend.error());
-    double spent = 0;
-    for (const auto& s : *spend) {
-      if (s.brand_id == ctx.job.brief.brand_id) spent = s.usd;
-    }
-    double after = spent + usd;
-    estimate["budget"] = {{"brand_id", kit->brand_id},
-                          {"monthly_budget_usd", budget},
-                          {"spent_this_month_usd", spent},
-                          {"after_this_job_usd", after},
-                          {"ratio", after / budget}};
+    auto spent = ctx.services.spend->BrandSpendSince(ctx.job.brief.brand_id,
+                                                     MonthStartUtc(ctx.services.clock->NowMs()));
+    if (!spent) return StageOutcome::FromError(spent.error());
+    double after = *spent + e.usd;
+    e.budget = BudgetView{kit->brand_id, budget, *spent, after, after / budget};
     for (double level : {0.8, 1.0, 1.5}) {
-      if (spent / budget < level && after / budget >= level) {
+      if (*spent / budget < level && after / budget >= level) {
         Json alert = {{"brand_id", kit->brand_id},
                       {"level", level},
                       {"spent_usd", after},
                       {"budget_usd", budget}};
         ctx.log.Warn("budget alert", alert);
-        (void)ctx.services.store->AppendEvent(ctx.job.id, nullptr, "budget_alert", alert, now);
+        alerts.push_back({EventType::kBudgetAlert, std::move(alert)});
       }
     }
     if (after <= budget) return std::nullopt;
     return StageOutcome::FromError({ErrorCode::kBudgetExceeded,
-                                    "brand '" + kit->brand_id + "' has spent " + Usd(spent) +
+                                    "brand '" + kit->brand_id + "' has spent " + Usd(*spent) +
                                         " of its " + Usd(budget) + " monthly budget; this job (" +
-                                        Usd(usd) +
+                                        Usd(e.usd) +
                                         ") would exceed it. Raise the budget, then retry the job",
                                     ""});
   }

@@ -70,7 +70,7 @@ class LocalizeStage final : public Stage {
 
     auto style = StyleForPreset(ctx.job.brief.preset);
     if (!style) return StageOutcome::FromError(style.error());
-    SpeechTimer timer = VoiceTimer(ctx.services.config->render);
+    SpeechTimer timer = VoiceTimer(*ctx.services.speech, ctx.services.config->render);
 
     std::vector<Manifest> variants;
     Json routes = Json::array();

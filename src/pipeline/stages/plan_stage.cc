@@ -1,6 +1,5 @@
 // plan (creative direction): brief -> production manifest, one variant in the
-// brief's language, scenes sized by the real voice's speaking time.
-#include "creative/planner.h"
+// brief's language, by the configured planner (services.planner).
 #include "model/language.h"
 #include "pipeline/stages/stages.h"
 
@@ -13,14 +12,9 @@ class PlanStage final : public Stage {
   JobState State() const override { return JobState::kPlanning; }
 
   StageOutcome Run(const StageContext& ctx) const override {
-    const Config& config = *ctx.services.config;
-    const RenderConfig& rc = config.render;
-    SpeechTimer timer = VoiceTimer(rc);
-    ManifestLimits limits = ManifestLimitsFor(config);
-    DeterministicPlanner planner(config.planner, timer, limits);
-    auto manifest = planner.Plan(ctx.job.brief);
+    auto manifest = ctx.services.planner->Plan(ctx.job.brief);
     if (!manifest) return StageOutcome::FromError(manifest.error());
-    manifest->canvas.fps = rc.fps;
+    manifest->canvas.fps = ctx.services.config->render.fps;
     if (const Language* l = FindLanguage(manifest->lang)) {
       manifest->voice = std::string(l->voice);
       manifest->rtl = l->rtl;

@@ -2,12 +2,12 @@
 // A damaged file (truncated, undecodable, missing) is a transient failure: the
 // job goes back to rendering once. Any other failed check holds the job in
 // qa_failed with the report for a human. QA that cannot run (OCR unavailable)
-// retries this stage later.
+// retries this stage later. Measured by services.checker.
 #include <cmath>
 #include <filesystem>
 
+#include "model/job_qa.h"
 #include "pipeline/stages/stages.h"
-#include "qa/video_qa.h"
 
 namespace aiprod {
 namespace {
@@ -25,30 +25,15 @@ Json MarkersFor(const Job& job, const std::string& lang) {
 }
 
 // The rendition's WebVTT: named by the renderer, else next to the video.
-std::string CaptionsFor(const Json& rendition) {
-  std::string named = rendition.value("captions", "");
-  if (!named.empty()) return named;
-  std::filesystem::path video = rendition.value("video", "");
+std::string CaptionsFor(const Rendition& rendition) {
+  if (!rendition.captions.empty()) return rendition.captions;
+  std::filesystem::path video = rendition.video;
   std::error_code ec;
   for (auto candidate : {std::filesystem::path(video).replace_extension(".vtt"),
                          std::filesystem::path(video.string() + ".vtt")}) {
     if (std::filesystem::is_regular_file(candidate, ec)) return candidate.string();
   }
   return {};
-}
-
-// Whether QA already sent this job back to rendering once.
-bool AlreadyRerendered(const StageContext& ctx) {
-  if (ctx.services.store == nullptr) return false;
-  auto events = ctx.services.store->ListEvents(ctx.job.id);
-  if (!events) return false;
-  for (const auto& e : *events) {
-    if (e.type == "retry_scheduled" && e.from_state == StateName(JobState::kQa) &&
-        e.to_state == StateName(JobState::kRendering)) {
-      return true;
-    }
-  }
-  return false;
 }
 
 class QaStage final : public Stage {
@@ -60,34 +45,35 @@ class QaStage final : public Stage {
     auto pm = JobManifest(ctx.job);
     if (!pm) return StageOutcome::FromError(pm.error());
     const QaSettings settings = QaSettingsFromConfig(*ctx.services.config);
-    Json renditions = Json::array();
-    bool all_passed = true, damaged = false;
+    auto rendered = RenderResultFromJson(ctx.job.render_result);
+    if (!rendered) return StageOutcome::FromError(rendered.error());
+    const std::vector<Rendition>& renditions = rendered->renditions;
+    JobQaReport qa;
+    qa.passed = true;
+    bool damaged = false;
     double score_sum = 0;
-    std::string summary, damage;
-    const Json& rendered = ctx.job.render_result.value("renditions", Json::array());
-    for (size_t i = 0; i < rendered.size(); ++i) {
+    std::string damage;
+    for (size_t i = 0; i < renditions.size(); ++i) {
       if (ctx.cancel) return StageOutcome::FromError({ErrorCode::kCancelled, "cancelled", ""});
-      const Json& r = rendered[i];
-      const std::string lang = r.at("lang"), aspect = r.at("aspect");
+      const Rendition& r = renditions[i];
+      const std::string& lang = r.lang;
+      const std::string& aspect = r.aspect;
       const Manifest* m = pm->Find(lang);
       if (!m) {
         return StageOutcome::FromError(
-            {ErrorCode::kInternal, "no manifest variant for " + r.at("lang").dump(), ""});
+            {ErrorCode::kInternal, "no manifest variant for " + Json(lang).dump(), ""});
       }
       VideoQaRequest req;
-      req.video_path = r.at("video");
+      req.video_path = r.video;
       req.manifest = m;
-      req.width = r.at("width");
-      req.height = r.at("height");
+      req.width = r.width;
+      req.height = r.height;
       req.markers = MarkersFor(ctx.job, lang);
-      for (const auto& c : r.value("narration_cues", Json::array())) {
-        req.cues.push_back({c.at("scene").get<size_t>(), c.at("start_s").get<double>(),
-                            c.at("end_s").get<double>()});
-      }
+      for (const auto& c : r.narration_cues) req.cues.push_back({c.scene, c.start_s, c.end_s});
       req.captions_path = CaptionsFor(r);
       req.settings = settings;
       VideoQaTimings timings;
-      auto report = RunVideoQa(req, &timings);
+      auto report = ctx.services.checker->Check(req, &timings);
       if (!report) {
         const ErrorCode code = report.error().code;
         if (code != ErrorCode::kInvalidInput && code != ErrorCode::kNotFound) {
@@ -95,7 +81,6 @@ class QaStage final : public Stage {
         }
         // The render stage's file is missing or unreadable: a damaged render.
         damaged = true;
-        all_passed = false;
         damage = lang + " " + aspect + ": " + report.error().ToString();
         QaReport unreadable;
         unreadable.checks.push_back(
@@ -105,31 +90,25 @@ class QaStage final : public Stage {
         damaged = true;
         damage = lang + " " + aspect + ": the file is damaged";
       }
-      all_passed = all_passed && report->Passed();
+      qa.passed = qa.passed && report->Passed();
       score_sum += report->Score();
-      summary += lang + " " + aspect + ": " + report->Summary() + "\n";
-      Json j = report->ToJson();
-      j["lang"] = lang;
-      j["aspect"] = aspect;
-      j["video"] = r.at("video");
-      j["seconds"] = std::round(timings.total_s * 1000) / 1000;
-      renditions.push_back(j);
+      qa.summary += lang + " " + aspect + ": " + report->Summary() + "\n";
+      qa.renditions.push_back({lang, aspect, r.video, std::round(timings.total_s * 1000) / 1000,
+                               report->Passed(), report->ToJson()});
       ctx.log.Info("qa", {{"lang", lang},
                           {"aspect", aspect},
                           {"passed", report->Passed()},
                           {"seconds", timings.total_s}});
-      ctx.progress(static_cast<double>(i + 1) / static_cast<double>(rendered.size()));
+      ctx.progress(static_cast<double>(i + 1) / static_cast<double>(renditions.size()));
     }
-    Json qa = {{"passed", all_passed},
-               {"score", rendered.empty() ? 0.0 : score_sum / static_cast<double>(rendered.size())},
-               {"summary", summary},
-               {"renditions", renditions}};
+    qa.score = renditions.empty() ? 0.0 : score_sum / static_cast<double>(renditions.size());
+    const Json j = JobQaReportToJson(qa);
     JobPatch patch;
-    patch.qa_report = qa;
-    if (all_passed) return StageOutcome::Done(qa, std::move(patch));
+    patch.qa_report = j;
+    if (qa.passed) return StageOutcome::Done(j, std::move(patch));
     StageOutcome o;
     o.patch = std::move(patch);
-    if (damaged && !AlreadyRerendered(ctx)) {
+    if (damaged && ctx.sent_back == 0) {
       // Transient: a second render may well fix a damaged file.
       o.kind = StageOutcome::Kind::kRetry;
       o.retry_from = JobState::kRendering;

@@ -1,12 +1,11 @@
 // render: every language variant x aspect ratio -> an MP4 in the job's work
 // directory. Files are written atomically, so a crash mid-render leaves no
-// half file and the re-run simply renders again.
+// half file and the re-run simply renders again. Drawn by services.renderer.
 #include <cmath>
 #include <filesystem>
 
 #include "core/files.h"
 #include "pipeline/stages/stages.h"
-#include "render/renderer.h"
 
 namespace aiprod {
 namespace {
@@ -42,7 +41,7 @@ class RenderStage final : public Stage {
     const auto& aspects = ctx.job.brief.aspect_ratios;
     const size_t total = pm->variants.size() * aspects.size();
     size_t done = 0;
-    Json renditions = Json::array();
+    RenderResult result;
     // A render killed mid-file leaves its temporary behind; we hold the lease now.
     RemoveStaleTemporaries(ctx.work_dir + "/render");
     for (const auto& variant : pm->variants) {
@@ -60,38 +59,25 @@ class RenderStage final : public Stage {
           ctx.progress((static_cast<double>(done) + f) / static_cast<double>(total));
         };
         Manifest drawn = ForRendition(variant, settings->width, settings->height);
-        auto r = RenderVideo(drawn, *settings, path, progress, &ctx.cancel);
+        auto r = ctx.services.renderer->Render(drawn, *settings, path, progress, &ctx.cancel);
         if (!r) {
           Error e = r.error();
           e.message = variant.lang + " " + aspect + ": " + e.message;
           return StageOutcome::FromError(e);
         }
-        Json cues = Json::array();
-        for (const auto& c : r->cues) {
-          cues.push_back({{"scene", c.scene}, {"start_s", c.start_s}, {"end_s", c.end_s}});
-        }
-        renditions.push_back({{"lang", variant.lang},
-                              {"aspect", aspect},
-                              {"video", r->video_path},
-                              {"captions", r->captions_path},
-                              {"poster", r->poster_path},
-                              {"duration_s", r->duration_s},
-                              {"frames", r->frames},
-                              {"width", r->width},
-                              {"height", r->height},
-                              {"narration_cues", cues},
-                              {"cache_hits", r->cache_hits},
-                              {"cache_misses", r->cache_misses},
-                              {"render_seconds", r->wall_s}});
+        r->lang = variant.lang;
+        r->aspect = aspect;
+        const double seconds = r->render_seconds;
+        result.renditions.push_back(std::move(*r));
         ++done;
         ctx.log.Info("rendered",
-                     {{"lang", variant.lang}, {"aspect", aspect}, {"seconds", r->wall_s}});
+                     {{"lang", variant.lang}, {"aspect", aspect}, {"seconds", seconds}});
       }
     }
-    Json result = {{"renditions", renditions}};
+    Json j = RenderResultToJson(result);
     JobPatch patch;
-    patch.render_result = result;
-    return StageOutcome::Done(result, std::move(patch));
+    patch.render_result = j;
+    return StageOutcome::Done(j, std::move(patch));
   }
 };
 

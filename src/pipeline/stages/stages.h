@@ -30,9 +30,6 @@ Result<ProductionManifest> ApprovedManifest(const Job& job);
 // says when the default stood in for an unregistered brand.
 Result<BrandKit> ResolveBrandKit(const StageContext& ctx, std::string* note);
 
-// Measures speaking time with the configured espeak-ng voice of each language.
-SpeechTimer VoiceTimer(const RenderConfig& config);
-
 // "16:9" -> "16x9", for file names.
 std::string AspectSlug(const std::string& aspect);
 
