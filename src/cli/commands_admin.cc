@@ -1,4 +1,4 @@
-// `aiprod migrate` and `aiprod config show`.
+// `aiprod migrate`, `aiprod config show` and `aiprod config keys`.
 #include "cli/app.h"
 #include "store/backup.h"
 
@@ -33,6 +33,39 @@ int ShowConfig(GlobalOptions& g) {
   for (const auto& [k, v] : j.items()) {
     std::printf("%-28s %s\n", k.c_str(),
                 v.is_string() ? v.get<std::string>().c_str() : v.dump().c_str());
+  }
+  return 0;
+}
+
+// Every setting from the key tables (core/config.h); --markdown prints the
+// README's settings table, which tests/core/config_keys_test.cc compares.
+int ShowKeys(GlobalOptions& g, bool markdown) {
+  if (markdown) {
+    std::fputs(SettingsMarkdown().c_str(), stdout);
+    return 0;
+  }
+  auto keys = SettingKeys();
+  if (g.json) {
+    Json out = Json::array();
+    for (const auto& k : keys) {
+      Json j = {{"key", k.key},
+                {"env", k.env},
+                {"type", k.type},
+                {"help", k.help},
+                {"default", k.default_value}};
+      if (k.type == "integer" || k.type == "number") {
+        j["min"] = k.min;
+        j["max"] = k.max;
+      }
+      if (!k.choices.empty()) j["choices"] = k.choices;
+      out.push_back(std::move(j));
+    }
+    PrintJson(out);
+    return 0;
+  }
+  for (const auto& k : keys) {
+    std::printf("%-36s %-9s %s\n    %s\n", k.key.c_str(), k.type.c_str(), k.env.c_str(),
+                k.help.c_str());
   }
   return 0;
 }
@@ -84,6 +117,10 @@ void AddAdminCommands(CLI::App& app, GlobalOptions& g, int& exit_code) {
   config->require_subcommand(1);
   config->add_subcommand("show", "Print the effective configuration (secrets redacted)")
       ->callback([&g, &exit_code] { exit_code = ShowConfig(g); });
+  auto markdown = std::make_shared<bool>(false);
+  auto* keys = config->add_subcommand("keys", "Every setting: type, environment name, meaning");
+  keys->add_flag("--markdown", *markdown, "The README's settings table");
+  keys->callback([&g, &exit_code, markdown] { exit_code = ShowKeys(g, *markdown); });
 }
 
 }  // namespace aiprod::cli

@@ -2,7 +2,9 @@
 
 #include <toml++/toml.h>
 #include <unistd.h>
+#include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <functional>
 #include <variant>
 #include <vector>
@@ -22,230 +24,75 @@ struct Field {
   std::function<Ref(Config&)> ref;
   double min = 0, max = 0;  // numeric bounds
   bool secret = false;
+  bool path = false;
   std::vector<std::string> choices;  // allowed strings, if restricted
+  std::string_view help;
 };
 
 std::string EnvName(const std::string& key);
 Status Assign(Config& config, const Field& field, const std::string& text,
               const std::string& source);
 
-std::vector<Field> Fields() {
-  auto s = [](std::string k, std::string* (*f)(Config&), std::vector<std::string> choices = {}) {
-    return Field{std::move(k),      [f](Config& c) -> Ref { return f(c); }, 0, 0, false,
-                 std::move(choices)};
-  };
-  auto i = [](std::string k, int* (*f)(Config&), double lo, double hi) {
-    return Field{std::move(k), [f](Config& c) -> Ref { return f(c); }, lo, hi, false, {}};
-  };
-  auto d = [](std::string k, double* (*f)(Config&), double lo, double hi) {
-    return Field{std::move(k), [f](Config& c) -> Ref { return f(c); }, lo, hi, false, {}};
-  };
-  std::vector<Field> f = {
-      s("env", [](Config& c) { return &c.env; }, {"development", "production", "test"}),
-      s("data_dir", [](Config& c) { return &c.data_dir; }),
-      s("database", [](Config& c) { return &c.database; }),
-      s("brands_dir", [](Config& c) { return &c.brands_dir; }),
-      s("unknown_brand", [](Config& c) { return &c.unknown_brand; }, {"default", "error"}),
-      s("log.level", [](Config& c) { return &c.log_level; }, {"debug", "info", "warn", "error"}),
-      s("log.format", [](Config& c) { return &c.log_format; }, {"auto", "json", "text"}),
-      s("render.x264_preset", [](Config& c) { return &c.render.x264_preset; },
-        {"ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower",
-         "veryslow"}),
-      i(
-          "render.fps", [](Config& c) { return &c.render.fps; }, 1, 120),
-      i(
-          "render.crf", [](Config& c) { return &c.render.crf; }, 0, 51),
-      i(
-          "render.threads", [](Config& c) { return &c.render.threads; }, 0, 256),
-      i(
-          "render.memory_budget_mb", [](Config& c) { return &c.render.memory_budget_mb; }, 64,
-          1 << 20),
-      i(
-          "render.heap_retain_mb", [](Config& c) { return &c.render.heap_retain_mb; }, 0, 1 << 20),
-      i(
-          "render.max_asset_mb", [](Config& c) { return &c.render.max_asset_mb; }, 1, 1 << 20),
-      i(
-          "render.max_image_megapixels", [](Config& c) { return &c.render.max_image_megapixels; },
-          1, 256),
-      d(
-          "render.loudness_lufs", [](Config& c) { return &c.render.loudness_lufs; }, -40, -5),
-      d(
-          "render.true_peak_dbtp", [](Config& c) { return &c.render.true_peak_dbtp; }, -9, 0),
-      i(
-          "render.audio_bitrate_kbps", [](Config& c) { return &c.render.audio_bitrate_kbps; }, 32,
-          512),
-      i(
-          "render.voice_rate_wpm", [](Config& c) { return &c.render.voice_rate_wpm; }, 80, 450),
-      i(
-          "render.voice_pitch", [](Config& c) { return &c.render.voice_pitch; }, 0, 99),
-      d(
-          "render.max_duration_s", [](Config& c) { return &c.render.max_duration_s; }, 1, 7200),
-      d(
-          "planner.words_per_minute", [](Config& c) { return &c.planner.words_per_minute; }, 60,
-          400),
-      d(
-          "planner.min_scene_s", [](Config& c) { return &c.planner.min_scene_s; }, 0.5, 60),
-      d(
-          "planner.max_scene_s", [](Config& c) { return &c.planner.max_scene_s; }, 0.5, 60),
-      i(
-          "planner.max_words_on_screen", [](Config& c) { return &c.planner.max_words_on_screen; },
-          1, 30),
-      i(
-          "limits.max_content_chars", [](Config& c) { return &c.limits.max_content_chars; }, 1,
-          10'000'000),
-      i(
-          "limits.max_scenes", [](Config& c) { return &c.limits.max_scenes; }, 1, 10'000),
-      i(
-          "limits.max_target_langs", [](Config& c) { return &c.limits.max_target_langs; }, 1, 100),
-      i(
-          "limits.max_input_bytes", [](Config& c) { return &c.limits.max_input_bytes; }, 1024,
-          1 << 30),
-      d(
-          "queue.lease_ttl_s", [](Config& c) { return &c.queue.lease_ttl_s; }, 1, 86400),
-      d(
-          "queue.heartbeat_s", [](Config& c) { return &c.queue.heartbeat_s; }, 0.1, 3600),
-      i(
-          "queue.max_attempts", [](Config& c) { return &c.queue.max_attempts; }, 1, 100),
-      d(
-          "queue.backoff_base_s", [](Config& c) { return &c.queue.backoff_base_s; }, 0, 3600),
-      d(
-          "queue.backoff_max_s", [](Config& c) { return &c.queue.backoff_max_s; }, 0, 86400),
-      i(
-          "queue.poll_ms", [](Config& c) { return &c.queue.poll_ms; }, 10, 60'000),
-      i(
-          "queue.prefetch", [](Config& c) { return &c.queue.prefetch; }, 0, 1000),
-      d(
-          "queue.priority_aging_s", [](Config& c) { return &c.queue.priority_aging_s; }, 0, 86400),
-      d(
-          "queue.brand_fairness", [](Config& c) { return &c.queue.brand_fairness; }, 0, 100),
-      d(
-          "cost.cpu_price_per_hour_usd", [](Config& c) { return &c.cost.cpu_price_per_hour_usd; },
-          0, 1000),
-      d(
-          "cost.cpu_s_per_output_s", [](Config& c) { return &c.cost.cpu_s_per_output_s; }, 0.01,
-          1000),
-      d(
-          "qa.ocr_max_cer", [](Config& c) { return &c.qa.ocr_max_cer; }, 0, 1),
-      d(
-          "qa.loudness_tolerance_lu", [](Config& c) { return &c.qa.loudness_tolerance_lu; }, 0.1,
-          20),
-      d(
-          "qa.max_loudness_range_lu", [](Config& c) { return &c.qa.max_loudness_range_lu; }, 1, 60),
-      d(
-          "qa.duration_tolerance_s", [](Config& c) { return &c.qa.duration_tolerance_s; }, 0.01,
-          60),
-      d(
-          "qa.caption_tolerance_s", [](Config& c) { return &c.qa.caption_tolerance_s; }, 0.01, 10),
-      d(
-          "qa.palette_max_delta_e", [](Config& c) { return &c.qa.palette_max_delta_e; }, 1, 100),
-      i(
-          "qa.ocr", [](Config& c) { return &c.qa.ocr; }, 0, 1),
-      i(
-          "qa.fast_decode", [](Config& c) { return &c.qa.fast_decode; }, 0, 1),
-      s("storage.dir", [](Config& c) { return &c.storage.dir; }),
-      d(
-          "storage.retention_days", [](Config& c) { return &c.storage.retention_days; }, 0, 36500),
-      i(
-          "webhook.allow_http", [](Config& c) { return &c.webhook.allow_http; }, 0, 1),
-      i(
-          "webhook.allow_loopback", [](Config& c) { return &c.webhook.allow_loopback; }, 0, 1),
-      i(
-          "webhook.allow_private", [](Config& c) { return &c.webhook.allow_private; }, 0, 1),
-      i(
-          "webhook.max_attempts", [](Config& c) { return &c.webhook.max_attempts; }, 1, 100),
-      d(
-          "webhook.backoff_base_s", [](Config& c) { return &c.webhook.backoff_base_s; }, 0, 86400),
-      d(
-          "webhook.backoff_max_s", [](Config& c) { return &c.webhook.backoff_max_s; }, 0,
-          30 * 86400),
-      d(
-          "webhook.timeout_s", [](Config& c) { return &c.webhook.timeout_s; }, 0.1, 300),
-      s("secrets_file", [](Config& c) { return &c.secrets_file; }),
-      i(
-          "limits.max_body_bytes", [](Config& c) { return &c.limits.max_body_bytes; }, 1024,
-          1 << 30),
-      i(
-          "limits.max_header_bytes", [](Config& c) { return &c.limits.max_header_bytes; }, 1024,
-          1 << 20),
-      d(
-          "limits.requests_per_s", [](Config& c) { return &c.limits.requests_per_s; }, 0, 1e7),
-      i(
-          "limits.request_burst", [](Config& c) { return &c.limits.request_burst; }, 1, 10'000'000),
-      i(
-          "limits.max_active_jobs_per_brand",
-          [](Config& c) { return &c.limits.max_active_jobs_per_brand; }, 0, 10'000'000),
-      i(
-          "limits.auth_failures_per_minute",
-          [](Config& c) { return &c.limits.auth_failures_per_minute; }, 0, 10'000'000),
-      i(
-          "audit.failure_rows_per_minute",
-          [](Config& c) { return &c.audit.failure_rows_per_minute; }, 0, 10'000),
-      i(
-          "audit.max_tracked_sources", [](Config& c) { return &c.audit.max_tracked_sources; }, 1,
-          10'000'000),
-      i(
-          "audit.max_field_chars", [](Config& c) { return &c.audit.max_field_chars; }, 16, 65'536),
-      s("api.listen", [](Config& c) { return &c.api.listen; }),
-      s("api.public_url", [](Config& c) { return &c.api.public_url; }),
-      i(
-          "api.threads", [](Config& c) { return &c.api.threads; }, 1, 64),
-      i(
-          "api.write_threads", [](Config& c) { return &c.api.write_threads; }, 0, 256),
-      i(
-          "api.max_connections", [](Config& c) { return &c.api.max_connections; }, 1, 100'000),
-      i(
-          "api.max_connections_per_ip", [](Config& c) { return &c.api.max_connections_per_ip; }, 0,
-          100'000),
-      i(
-          "api.connection_reserve", [](Config& c) { return &c.api.connection_reserve; }, 0, 25'000),
-      d(
-          "api.read_timeout_s", [](Config& c) { return &c.api.read_timeout_s; }, 0.1, 3600),
-      d(
-          "api.keepalive_timeout_s", [](Config& c) { return &c.api.keepalive_timeout_s; }, 0.1,
-          3600),
-      d(
-          "api.drain_timeout_s", [](Config& c) { return &c.api.drain_timeout_s; }, 0, 3600),
-      d(
-          "api.link_ttl_s", [](Config& c) { return &c.api.link_ttl_s; }, 1, 30 * 86400),
-      i(
-          "api.sse_poll_ms", [](Config& c) { return &c.api.sse_poll_ms; }, 10, 60'000),
-      i(
-          "api.max_streams_per_principal",
-          [](Config& c) { return &c.api.max_streams_per_principal; }, 0, 100'000),
-      d(
-          "api.stream_recheck_s", [](Config& c) { return &c.api.stream_recheck_s; }, 0.1, 3600),
-      d(
-          "api.stream_token_ttl_s", [](Config& c) { return &c.api.stream_token_ttl_s; }, 1, 3600),
-      d(
-          "api.read_share_ms", [](Config& c) { return &c.api.read_share_ms; }, 0, 1000),
-      s("auth.mode", [](Config& c) { return &c.auth.mode; }, {"required", "off"}),
-      s("auth.jwks_file", [](Config& c) { return &c.auth.jwks_file; }),
-      s("auth.jwks_url", [](Config& c) { return &c.auth.jwks_url; }),
-      d(
-          "auth.jwks_cache_s", [](Config& c) { return &c.auth.jwks_cache_s; }, 1, 30 * 86400),
-      d(
-          "auth.jwks_min_refresh_s", [](Config& c) { return &c.auth.jwks_min_refresh_s; }, 0,
-          86400),
-      s("auth.issuer", [](Config& c) { return &c.auth.issuer; }),
-      s("auth.audience", [](Config& c) { return &c.auth.audience; }),
-      d(
-          "auth.leeway_s", [](Config& c) { return &c.auth.leeway_s; }, 0, 600),
-      d(
-          "auth.max_token_lifetime_s", [](Config& c) { return &c.auth.max_token_lifetime_s; }, 60,
-          366 * 86400),
-      s("auth.role_claim", [](Config& c) { return &c.auth.role_claim; }),
-      s("auth.brands_claim", [](Config& c) { return &c.auth.brands_claim; }),
-  };
-  for (auto [key, ref] :
-       {std::pair{"signing_secret", +[](Config& c) { return &c.signing_secret; }},
-        std::pair{"auth.jwt_hs256_secret", +[](Config& c) { return &c.auth.jwt_hs256_secret; }},
-        std::pair{"webhook_secret", +[](Config& c) { return &c.webhook_secret; }},
-        std::pair{"audit_key", +[](Config& c) { return &c.audit_key; }}}) {
-    Field secret = s(key, ref);
-    secret.secret = true;
-    f.push_back(secret);
+// Turns one section's table into fields named "<prefix>.<name>"; `section`
+// finds the section's struct in a Config.
+template <class S, size_t N, class Section>
+void AddSection(std::vector<Field>& out, std::string_view prefix, Section section,
+                const SettingKey<S> (&keys)[N]) {
+  for (const SettingKey<S>& k : keys) {
+    Field f;
+    f.key = prefix.empty() ? std::string(k.name) : std::string(prefix) + "." + std::string(k.name);
+    f.ref = [section, member = k.member](Config& c) -> Ref {
+      S& s = section(c);
+      return std::visit([&s](auto m) -> Ref { return &(s.*m); }, member);
+    };
+    f.min = k.min;
+    f.max = k.max;
+    f.secret = (k.flags & kSettingSecret) != 0;
+    f.path = (k.flags & kSettingPath) != 0;
+    for (size_t pos = 0; pos < k.choices.size();) {
+      size_t bar = std::min(k.choices.find('|', pos), k.choices.size());
+      f.choices.emplace_back(k.choices.substr(pos, bar - pos));
+      pos = bar + 1;
+    }
+    f.help = k.help;
+    out.push_back(std::move(f));
   }
+}
+
+// The sections, each prefix named once. Their tables follow their structs
+// (config.h, config_pipeline.h, config_service.h, config_jobs.h).
+std::vector<Field> Fields() {
+  std::vector<Field> f;
+  AddSection(
+      f, "", [](Config& c) -> Config& { return c; }, kTopLevelKeys);
+  auto in = [](auto member) {
+    return [member](Config & c) -> auto& { return c.*member; };
+  };
+  AddSection(f, "render", in(&Config::render), kRenderKeys);
+  AddSection(f, "planner", in(&Config::planner), kPlannerKeys);
+  AddSection(f, "cost", in(&Config::cost), kCostKeys);
+  AddSection(f, "qa", in(&Config::qa), kQaKeys);
+  AddSection(f, "limits", in(&Config::limits), kLimitsKeys);
+  AddSection(f, "api", in(&Config::api), kApiKeys);
+  AddSection(f, "auth", in(&Config::auth), kAuthKeys);
+  AddSection(f, "audit", in(&Config::audit), kAuditKeys);
+  AddSection(f, "queue", in(&Config::queue), kQueueKeys);
+  AddSection(f, "storage", in(&Config::storage), kStorageKeys);
+  AddSection(f, "webhook", in(&Config::webhook), kWebhookKeys);
   return f;
+}
+
+// A relative path in the config file names a place next to that file, not
+// in whatever directory the command runs from. URLs (`postgres://`) and
+// absolute paths stay as written.
+std::string ResolveAgainst(const std::filesystem::path& dir, const std::string& value) {
+  if (dir.empty() || value.empty() || value.find("://") != std::string::npos ||
+      std::filesystem::path(value).is_absolute()) {
+    return value;
+  }
+  std::string out = (dir / value).lexically_normal().string();
+  if (out.size() > 1 && out.back() == '/') out.pop_back();
+  return out;
 }
 
 // Reads NAME=value lines (NAME as in the environment: AIPROD_SIGNING_SECRET)
@@ -327,7 +174,6 @@ Status ApplyToml(Config& config, const std::vector<Field>& fields, const std::st
         "", path + ":" + std::to_string(src.begin.line) + ": " + std::string(e.description()));
   }
   // Reject unknown keys so a typo never silently falls back to a default.
-  std::vector<std::string> seen;
   std::function<Status(const toml::table&, const std::string&)> walk =
       [&](const toml::table& t, const std::string& prefix) -> Status {
     for (const auto& [k, node] : t) {
@@ -348,6 +194,7 @@ Status ApplyToml(Config& config, const std::vector<Field>& fields, const std::st
       } else {
         return Invalid(key, "must be a string or a number in " + path);
       }
+      if (field->path) value = ResolveAgainst(std::filesystem::path(path).parent_path(), value);
       AIPROD_TRY(Assign(config, *field, value, path));
     }
     return {};
@@ -409,6 +256,52 @@ Result<Config> LoadConfig(const std::string& path, const std::map<std::string, s
     return Invalid("audit_key", "must be at least 32 bytes");
   }
   return config;
+}
+
+std::vector<SettingInfo> SettingKeys() {
+  std::vector<SettingInfo> out;
+  Config defaults;
+  for (const auto& f : Fields()) {
+    SettingInfo info;
+    info.key = f.key;
+    info.env = EnvName(f.key);
+    info.help = std::string(f.help);
+    Ref ref = f.ref(defaults);
+    if (auto* s = std::get_if<std::string*>(&ref)) {
+      info.type = f.secret ? "secret" : f.path ? "path" : "string";
+      info.default_value = f.secret ? "" : **s;
+      info.choices = f.choices;
+    } else {
+      info.type = std::holds_alternative<int*>(ref) ? "integer" : "number";
+      info.default_value = std::holds_alternative<int*>(ref)
+                               ? std::to_string(*std::get<int*>(ref))
+                               : FormatNumber(*std::get<double*>(ref));
+      info.min = f.min;
+      info.max = f.max;
+    }
+    out.push_back(std::move(info));
+  }
+  return out;
+}
+
+std::string SettingsMarkdown() {
+  auto bound = [](const SettingInfo& k, double v) {
+    return k.type == "integer" ? std::to_string(static_cast<int64_t>(v)) : FormatNumber(v);
+  };
+  std::string out = "| key | default | allowed | meaning |\n| --- | --- | --- | --- |\n";
+  for (const auto& k : SettingKeys()) {
+    std::string shown = k.type == "secret"                          ? "unset"
+                        : k.default_value.empty()                   ? "(empty)"
+                        : k.type == "integer" || k.type == "number" ? k.default_value
+                                                                    : "`" + k.default_value + "`";
+    std::string allowed = k.type;
+    if (k.type == "integer" || k.type == "number")
+      allowed = bound(k, k.min) + ".." + bound(k, k.max);
+    if (!k.choices.empty()) allowed.clear();
+    for (const auto& c : k.choices) allowed += (allowed.empty() ? "`" : ", `") + c + "`";
+    out += "| `" + k.key + "` | " + shown + " | " + allowed + " | " + k.help + " |\n";
+  }
+  return out;
 }
 
 std::vector<std::string> SecretSettingNames() {

@@ -45,19 +45,7 @@ Result<RenderSettings> SettingsForAspect(std::string_view aspect, const RenderCo
     return Invalid("aspect", "unknown aspect ratio '" + std::string(aspect) +
                                  "' (expected 16:9, 9:16 or 1:1)");
   }
-  s.fps = config.fps;
-  s.crf = config.crf;
-  s.x264_preset = config.x264_preset;
-  s.threads = config.threads;
-  s.memory_budget_mb = config.memory_budget_mb;
-  s.heap_retain_mb = config.heap_retain_mb;
-  s.max_asset_mb = config.max_asset_mb;
-  s.max_image_megapixels = config.max_image_megapixels;
-  s.loudness_lufs = config.loudness_lufs;
-  s.true_peak_dbtp = config.true_peak_dbtp;
-  s.audio_bitrate_kbps = config.audio_bitrate_kbps;
-  s.voice_rate_wpm = config.voice_rate_wpm;
-  s.voice_pitch = config.voice_pitch;
+  static_cast<RenderConfig&>(s) = config;
   s.draft = draft;
   if (draft) {
     s.width /= 2;

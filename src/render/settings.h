@@ -9,24 +9,18 @@
 
 namespace aiprod {
 
-struct RenderSettings {
+// The `render.*` settings (fps, crf, x264_preset, threads, loudness, voice,
+// memory and asset limits; each described in core/config_pipeline.h) plus
+// what a render decides itself. RenderConfig is inherited whole, so a new
+// `render.*` key reaches the renderer without a line here, and `s.crf` reads
+// the same as before.
+struct RenderSettings : RenderConfig {
   // Output size in pixels (even, 16..8192). The manifest canvas is scaled
   // uniformly to fit and centred; uncovered bands are black.
   int width = 1920, height = 1080;
-  // Used only when the manifest's canvas.fps is 0: the manifest's frame rate
-  // wins, because its timings (transitions, animations) are authored for it.
-  int fps = 30;
-  int crf = 23;                          // libx264 CRF, 0..51
-  std::string x264_preset = "veryfast";  // ultrafast .. veryslow
-  // Encoder threads, and the budget for drawing threads; 0 means
-  // std::thread::hardware_concurrency(). The output bytes depend on it.
-  int threads = 0;
-  bool draft = false;          // informative: SettingsForAspect already applied it
-  double loudness_lufs = -16;  // integrated loudness target (manifest audio may override)
-  double true_peak_dbtp = -1;  // ceiling applied after loudness normalisation
-  int audio_bitrate_kbps = 128;
-  int voice_rate_wpm = 160;  // espeak-ng, 80..450 (the manifest may override)
-  int voice_pitch = 50;      // espeak-ng, 0..100 (the manifest may override)
+  // fps is used only when the manifest's canvas.fps is 0; threads 0 means
+  // std::thread::hardware_concurrency(), and the output bytes depend on it.
+  bool draft = false;  // informative: SettingsForAspect already applied it
 
   // The scene cache: finished segments are kept here between renders, keyed
   // by everything that affects their pixels (renderer.h). Empty: segments go
@@ -43,12 +37,11 @@ struct RenderSettings {
   // `memory_budget_mb` allow. The output bytes depend on it (through the
   // x264 thread count).
   int segment_jobs = 0;
-  int memory_budget_mb = 300;  // for choosing segment_jobs automatically
-  int heap_retain_mb = 256;    // RetainFreedHeap (render/heap_policy.h); not in any key
-  // Larger asset files, and pictures of more pixels, are refused naming the
-  // manifest field (render/assets.h).
-  int max_asset_mb = 2048;
-  int max_image_megapixels = 64;
+  // (Inherited: memory_budget_mb chooses segment_jobs automatically;
+  // heap_retain_mb is for RetainFreedHeap, render/heap_policy.h; max_asset_mb
+  // and max_image_megapixels refuse assets naming the manifest field,
+  // render/assets.h.)
+
   // Poster image next to the video: "png", "jpeg", or "" for none.
   std::string poster_format = "png";
   // WebVTT captions next to the video when the manifest has narration.

@@ -2,11 +2,18 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "core/files.h"
 #include "testing/temp_dir.h"
 
 namespace aiprod {
 namespace {
+
+// As the loader writes a joined path ($TMPDIR may end in '/').
+std::string Normal(const std::string& path) {
+  return std::filesystem::path(path).lexically_normal().string();
+}
 
 TEST(Config, DefaultsAreValid) {
   auto c = LoadConfig("", {});
@@ -81,6 +88,49 @@ TEST(Config, SecretsComeFromFilesAndAreRedacted) {
   Json shown = c->ToJsonRedacted();
   EXPECT_EQ(shown["signing_secret"], "<redacted>");
   EXPECT_EQ(shown.dump().find(secret), std::string::npos);
+}
+
+// Relative paths in the config file name places next to the file, so a
+// command run from another directory finds the same brands and database.
+// URLs and absolute paths stay as written.
+TEST(Config, RelativePathsInTheFileResolveAgainstItsDirectory) {
+  testing::TempDir dir;
+  ASSERT_TRUE(WriteFileAtomic(dir.File("conf/aiprod.toml"),
+                              "data_dir = \"../state\"\nbrands_dir = \"brands\"\n"
+                              "database = \"db/a.db\"\n[storage]\ndir = \"/abs/artifacts\"\n"
+                              "[auth]\njwks_file = \"./keys/jwks.json\"\n"
+                              "jwks_url = \"file:keys\"\n[api]\nlisten = \"x:1\"\n"));
+  auto c = LoadConfig(dir.File("conf/aiprod.toml"), {});
+  ASSERT_TRUE(c) << c.error().ToString();
+  EXPECT_EQ(c->data_dir, Normal(dir.File("state")));
+  EXPECT_EQ(c->brands_dir, Normal(dir.File("conf/brands")));
+  EXPECT_EQ(c->database, Normal(dir.File("conf/db/a.db")));
+  EXPECT_EQ(c->DatabasePath(), Normal(dir.File("conf/db/a.db")));
+  EXPECT_EQ(c->storage.dir, "/abs/artifacts");
+  EXPECT_EQ(c->auth.jwks_file, Normal(dir.File("conf/keys/jwks.json")));
+  EXPECT_EQ(c->auth.jwks_url, "file:keys");  // not a path key
+  EXPECT_EQ(c->api.listen, "x:1");
+
+  ASSERT_TRUE(WriteFileAtomic(dir.File("conf/pg.toml"),
+                              "database = \"postgres://u@localhost/db\"\ndata_dir = \".\"\n"));
+  auto pg = LoadConfig(dir.File("conf/pg.toml"), {});
+  ASSERT_TRUE(pg) << pg.error().ToString();
+  EXPECT_EQ(pg->database, "postgres://u@localhost/db");
+  EXPECT_EQ(pg->data_dir, Normal(dir.File("conf")));
+}
+
+// Paths from the environment or the defaults keep naming places in the
+// working directory, even when a config file is loaded too.
+TEST(Config, EnvironmentAndDefaultPathsStayRelativeToTheWorkingDirectory) {
+  testing::TempDir dir;
+  ASSERT_TRUE(WriteFileAtomic(dir.File("conf/aiprod.toml"), "[render]\ncrf = 20\n"));
+  auto c = LoadConfig(dir.File("conf/aiprod.toml"),
+                      {{"AIPROD_BRANDS_DIR", "kits"}, {"AIPROD_STORAGE_DIR", "out"}});
+  ASSERT_TRUE(c) << c.error().ToString();
+  EXPECT_EQ(c->brands_dir, "kits");
+  EXPECT_EQ(c->storage.dir, "out");
+  EXPECT_EQ(c->data_dir, ".aiprod");
+  EXPECT_EQ(c->DatabasePath(), ".aiprod/aiprod.db");
 }
 
 TEST(Config, ProductionRequiresAStrongSecret) {
