@@ -53,6 +53,7 @@ TEST_F(RunnerTest, RunsEveryStageOnceAndDelivers) {
 }
 
 TEST_F(RunnerTest, TransientFailureRetriesThenSucceeds) {
+  config_.queue.backoff_base_s = 2;
   auto runner = MakeRunner(
       {{"render", [](const StageContext&, int call) {
           if (call == 1) {
@@ -84,6 +85,7 @@ TEST_F(RunnerTest, TransientFailureRetriesThenSucceeds) {
 }
 
 TEST_F(RunnerTest, RetriesExhaustedMeansDead) {
+  config_.queue.backoff_base_s = 2;
   auto runner = MakeRunner({{"qa", [](const StageContext&, int) {
                                return StageOutcome::FromError({ErrorCode::kIo, "disk", ""});
                              }}});

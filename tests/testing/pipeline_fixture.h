@@ -71,8 +71,10 @@ class PipelineTest : public ::testing::Test {
  protected:
   void SetUp() override {
     config_.data_dir = dir_.path();
-    // The heartbeat runs on a wall-clock timer: beat often so a lost lease is
-    // noticed quickly. Backoff and lease TTL keep their defaults (FakeClock).
+    // A retry is due at once unless a test sets a backoff (then it advances
+    // the clock past it). The heartbeat runs on a wall-clock timer: beat often
+    // so a lost lease is noticed quickly.
+    config_.queue.backoff_base_s = 0;
     config_.queue.heartbeat_s = 0.05;
     auto s = OpenStore(dir_.File("aiprod.db"));
     ASSERT_TRUE(s);
