@@ -7,6 +7,7 @@
 #include <map>
 
 #include "testing/pipeline_fixture.h"
+#include "testing/wait.h"
 
 namespace aiprod {
 namespace {
@@ -52,6 +53,7 @@ TEST_F(RunnerTest, RunsEveryStageOnceAndDelivers) {
 }
 
 TEST_F(RunnerTest, TransientFailureRetriesThenSucceeds) {
+  config_.queue.backoff_base_s = 2;
   auto runner = MakeRunner(
       {{"render", [](const StageContext&, int call) {
           if (call == 1) {
@@ -65,17 +67,31 @@ TEST_F(RunnerTest, TransientFailureRetriesThenSucceeds) {
   Job job = *store_->GetJob(id);
   EXPECT_EQ(job.attempts, 1);
   EXPECT_NE(job.error.find("encoder busy"), std::string::npos);
+  // The first retry waits 50-100% of backoff_base_s; nothing runs before.
+  ASSERT_TRUE(job.run_after_ms);
+  int64_t backoff_ms = *job.run_after_ms - clock_.NowMs();
+  EXPECT_GE(backoff_ms, static_cast<int64_t>(config_.queue.backoff_base_s * 500));
+  EXPECT_LE(backoff_ms, static_cast<int64_t>(config_.queue.backoff_base_s * 1000));
+  clock_.Advance(backoff_ms - 1);
+  auto early = runner->RunJob(id);
+  ASSERT_FALSE(early);
+  EXPECT_EQ(early.error().code, ErrorCode::kConflict);
+  EXPECT_NE(early.error().message.find("waiting to retry"), std::string::npos);
+  EXPECT_EQ(calls_["render"], 1);
+  clock_.Advance(1);
   EXPECT_EQ(*runner->RunJob(id), JobState::kDelivered);
   EXPECT_EQ(calls_["render"], 2);
   EXPECT_EQ(calls_["plan"], 1);
 }
 
 TEST_F(RunnerTest, RetriesExhaustedMeansDead) {
+  config_.queue.backoff_base_s = 2;
   auto runner = MakeRunner({{"qa", [](const StageContext&, int) {
                                return StageOutcome::FromError({ErrorCode::kIo, "disk", ""});
                              }}});
   std::string id = NewJobId(2);
-  runner->RunJob(id);
+  EXPECT_EQ(*runner->RunJob(id), JobState::kQa);
+  AdvancePastBackoff(id);
   EXPECT_EQ(*runner->RunJob(id), JobState::kDead);
   Job job = *store_->GetJob(id);
   EXPECT_EQ(job.state, JobState::kDead);
@@ -154,6 +170,21 @@ TEST_F(RunnerTest, ALiveOwnerIsNotDisturbed) {
   EXPECT_EQ(calls_["plan"], 0);
 }
 
+TEST_F(RunnerTest, ALeaseThatIsNotRenewedExpiresAndTheJobIsTakenOver) {
+  std::string id = NewJobId();
+  // A live worker elsewhere claimed the job, then stopped renewing its lease.
+  auto lease = store_->Claim({"elsewhere:1:hung", clock_.NowMs(), 60'000, id});
+  ASSERT_TRUE(lease && *lease);
+  auto runner = MakeRunner();
+  clock_.Advance(59'999);
+  auto r = runner->RunJob(id);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kConflict);
+  clock_.Advance(1);
+  EXPECT_EQ(*runner->RunJob(id), JobState::kDelivered);
+  EXPECT_EQ(calls_["plan"], 1);
+}
+
 TEST_F(RunnerTest, LostLeaseStopsWritesFromTheOldOwner) {
   std::string id = NewJobId();
   Store* store = store_.get();
@@ -163,8 +194,8 @@ TEST_F(RunnerTest, LostLeaseStopsWritesFromTheOldOwner) {
                                Job job = *store->GetJob(id);
                                EXPECT_TRUE(store->BreakLease(id, job.lease_epoch, clock->NowMs()));
                                EXPECT_TRUE(store->Claim({"other", clock->NowMs(), 60'000, id}));
-                               for (int i = 0; i < 200 && !ctx.cancel; ++i) usleep(5000);
-                               EXPECT_TRUE(ctx.cancel.load());  // heartbeat noticed
+                               EXPECT_TRUE(testing::WaitUntil([&] { return ctx.cancel.load(); }))
+                                   << "the heartbeat did not notice the lost lease";
                                return StageOutcome::Done({{"from", "old owner"}});
                              }}});
   auto r = runner->RunJob(id);
@@ -205,7 +236,8 @@ TEST_F(RunnerTest, UserCancelStopsAtTheNextCheckpoint) {
           auto st = store->RequestCancel(id, "tester", clock->NowMs());
           EXPECT_TRUE(st);
           EXPECT_EQ(*st, JobState::kRendering);  // flagged, not yet done
-          for (int i = 0; i < 200 && !ctx.cancel; ++i) usleep(5000);
+          EXPECT_TRUE(testing::WaitUntil([&] { return ctx.cancel.load(); }))
+              << "the heartbeat did not pass the cancel on";
           return StageOutcome::FromError({ErrorCode::kCancelled, "render cancelled", ""});
         }}});
   EXPECT_EQ(*runner->RunJob(id), JobState::kCancelled);

@@ -1,6 +1,8 @@
 // Runner tests over a real SQLite store: a stage whose outcome the test
 // scripts, and a fixture holding the store and the pipeline's services.
-// Header-only: only test binaries that link the pipeline include it.
+// Time is a FakeClock: leases expire and retries come due when a test
+// advances it, never by waiting. Header-only: only test binaries that link the
+// pipeline include it.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -12,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/clock.h"
 #include "core/config.h"
 #include "core/ids.h"
 #include "pipeline/engines.h"
@@ -69,6 +72,9 @@ class PipelineTest : public ::testing::Test {
  protected:
   void SetUp() override {
     config_.data_dir = dir_.path();
+    // A retry is due at once unless a test sets a backoff (then it advances
+    // the clock past it). The heartbeat runs on a wall-clock timer: beat often
+    // so a lost lease is noticed quickly.
     config_.queue.backoff_base_s = 0;
     config_.queue.heartbeat_s = 0.05;
     auto s = OpenStore(dir_.File("aiprod.db"));
@@ -92,9 +98,16 @@ class PipelineTest : public ::testing::Test {
     return j ? j->id : "";
   }
 
+  // Moves the clock to the time `id` may run again (its retry's backoff).
+  void AdvancePastBackoff(const std::string& id) {
+    auto job = store_->GetJob(id);
+    ASSERT_TRUE(job && job->run_after_ms);
+    if (*job->run_after_ms > clock_.NowMs()) clock_.Advance(*job->run_after_ms - clock_.NowMs());
+  }
+
   TempDir dir_;
   Config config_;
-  SystemClock clock_;
+  FakeClock clock_;
   std::unique_ptr<Store> store_;
   Engines engines_;  // the real ones, built from config_
   PipelineServices services_;
