@@ -10,7 +10,7 @@
 #include "core/ids.h"
 #include "model/manifest.h"
 #include "pipeline/job_actions.h"
-#include "storage/signed_url.h"
+#include "artifacts/signed_url.h"
 
 namespace aiprod::api {
 namespace {
@@ -417,7 +417,7 @@ Result<HttpResponse> ApiService::Impl::File(Ctx& ctx) {
   const std::string& id = ctx.params[0];
   const std::string& name = ctx.params[1];
   std::string path = "/v1/files/" + id + "/" + name;
-  // The link scheme is storage's (storage/signed_url.h): the same wire format
+  // The link scheme is storage's (artifacts/signed_url.h): the same wire format
   // as every other signed artifact URL.
   LinkVerdict check = VerifyLink(signing_secret, path, ctx.req.Query("expires").value_or(""),
                                  ctx.req.Query("sig").value_or(""), clock.NowMs() / 1000);

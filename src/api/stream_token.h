@@ -2,7 +2,7 @@
 // so POST /v1/jobs/{id}/events/token gives the caller a short-lived token for
 // `GET /v1/jobs/{id}/events?token=`. The token names one job and one
 // principal and expires; it is signed with storage's link scheme
-// (storage/signed_url.h: HMAC-SHA256 with the signing secret) over
+// (artifacts/signed_url.h: HMAC-SHA256 with the signing secret) over
 // "/v1/jobs/<job>/events\n<principal>\n<until>", so it can never pass as a
 // file link nor a file link as a token.
 //
@@ -15,7 +15,7 @@
 #include <string>
 #include <string_view>
 
-#include "storage/signed_url.h"
+#include "artifacts/signed_url.h"
 
 namespace aiprod::api {
 

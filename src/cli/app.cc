@@ -9,7 +9,7 @@
 
 #include "pipeline/db_brand_source.h"
 #include "pipeline/stages/stages.h"
-#include "storage/webhook_outbox.h"
+#include "notify/webhook_outbox.h"
 
 namespace aiprod::cli {
 

@@ -8,8 +8,8 @@
 #include "model/manifest.h"
 #include "qa/video_qa.h"
 #include "render/settings.h"
-#include "storage/artifact_store.h"
-#include "storage/webhook_outbox.h"
+#include "artifacts/artifact_store.h"
+#include "notify/webhook_outbox.h"
 
 namespace aiprod::cli {
 namespace {

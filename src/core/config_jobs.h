@@ -1,5 +1,5 @@
 // Settings of running jobs and delivering their results: the queue, the
-// artifact store (src/storage) and webhooks. Each struct is followed by its
+// artifact store (src/artifacts) and webhooks. Each struct is followed by its
 // key table, the one place its keys are named (core/config_key.h).
 #pragma once
 
@@ -58,7 +58,7 @@ inline constexpr SettingKey<StorageConfig> kStorageKeys[] = {
 };
 
 // webhook.*: calls to a brief's webhook_url when its job ends
-// (src/storage/webhook_*.h).
+// (src/notify/webhook_*.h).
 struct WebhookConfig {
   int allow_http = 0;
   int allow_loopback = 0;

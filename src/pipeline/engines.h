@@ -6,7 +6,7 @@
 // The seams: `Renderer` and `VideoChecker` (here), `Planner`
 // (creative/planner.h), `Translator` (providers/translate/translator.h),
 // `SpeechEngine` (providers/tts/speech_engine.h), `ArtifactStore`
-// (storage/artifact_store.h). Implementations are thread-safe: one set serves
+// (artifacts/artifact_store.h). Implementations are thread-safe: one set serves
 // every worker thread.
 #pragma once
 
@@ -21,7 +21,7 @@
 #include "providers/tts/speech_engine.h"
 #include "qa/video_qa.h"
 #include "render/settings.h"
-#include "storage/artifact_store.h"
+#include "artifacts/artifact_store.h"
 
 namespace aiprod {
 

@@ -5,8 +5,8 @@
 
 #include "core/ids.h"
 #include "model/event_type.h"
-#include "storage/url_guard.h"
-#include "storage/webhook_outbox.h"
+#include "notify/url_guard.h"
+#include "notify/webhook_outbox.h"
 
 namespace aiprod {
 namespace {

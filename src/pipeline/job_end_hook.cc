@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
-#include "storage/webhook_outbox.h"
+#include "notify/webhook_outbox.h"
 
 namespace aiprod {
 

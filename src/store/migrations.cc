@@ -195,7 +195,7 @@ CREATE TABLE brands (
 CREATE INDEX idx_jobs_brand_state ON jobs(brand_id, state);
 )sql";
 
-// Delivery (src/storage): webhook deliveries and every attempt made.
+// Notification (src/notify): webhook deliveries and every attempt made.
 constexpr std::string_view kSqliteV3 = R"sql(
 CREATE TABLE webhook_deliveries (
   id TEXT PRIMARY KEY,

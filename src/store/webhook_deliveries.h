@@ -2,7 +2,7 @@
 // attempts (`webhook_attempts`, migration 3). A delivery is written either
 // here (Insert) or with the job's final transition (JobTransition::webhooks),
 // so that a crash after the job ends cannot lose it. Sending, backoff and
-// signatures are storage/webhook_outbox.h's. Thread-safe.
+// signatures are notify/webhook_outbox.h's. Thread-safe.
 #pragma once
 
 #include <optional>

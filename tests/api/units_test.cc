@@ -10,7 +10,7 @@
 #include "core/config.h"
 #include "core/files.h"
 #include "core/secrets.h"
-#include "storage/signed_url.h"
+#include "artifacts/signed_url.h"
 #include "testing/temp_dir.h"
 
 namespace aiprod::testing {
@@ -40,7 +40,7 @@ TEST(RangeTest, Parses) {
 }
 
 TEST(SignedLinkTest, TheApiUsesStoragesLinkScheme) {
-  // GET /v1/files/... verifies links made by storage/signed_url.h.
+  // GET /v1/files/... verifies links made by artifacts/signed_url.h.
   std::string url = SignedUrl("k", "/v1/files/a/b.mp4", 2000);
   EXPECT_EQ(VerifySignedUrl("k", url, 1999), LinkVerdict::kValid);
   EXPECT_EQ(VerifySignedUrl("k", url, 2001), LinkVerdict::kExpired);

@@ -1,4 +1,4 @@
-#include "storage/webhook_sender.h"
+#include "notify/webhook_sender.h"
 
 #include <curl/curl.h>
 #include <sys/socket.h>

@@ -1,11 +1,11 @@
-#include "storage/webhook_outbox.h"
+#include "notify/webhook_outbox.h"
 
 #include <algorithm>
 #include <cmath>
 #include <random>
 
 #include "core/ids.h"
-#include "storage/webhook_signature.h"
+#include "notify/webhook_signature.h"
 
 namespace aiprod {
 

@@ -1,4 +1,4 @@
-#include "storage/signed_url.h"
+#include "artifacts/signed_url.h"
 
 #include <openssl/crypto.h>
 

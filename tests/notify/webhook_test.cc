@@ -9,8 +9,8 @@
 #include "http_receiver.h"
 #include "pipeline/job_end_hook.h"
 #include "pipeline/runner.h"
-#include "storage/webhook_outbox.h"
-#include "storage/webhook_signature.h"
+#include "notify/webhook_outbox.h"
+#include "notify/webhook_signature.h"
 #include "store/database.h"
 #include "testing/temp_dir.h"
 

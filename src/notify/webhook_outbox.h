@@ -26,7 +26,7 @@
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/json.h"
-#include "storage/webhook_sender.h"
+#include "notify/webhook_sender.h"
 #include "store/webhook_deliveries.h"
 
 namespace aiprod {

@@ -1,4 +1,4 @@
-#include "storage/url_guard.h"
+#include "notify/url_guard.h"
 
 #include <arpa/inet.h>
 #include <curl/curl.h>

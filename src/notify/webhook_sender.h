@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "storage/url_guard.h"
+#include "notify/url_guard.h"
 
 namespace aiprod {
 

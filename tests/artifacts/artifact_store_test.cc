@@ -1,5 +1,5 @@
 // The local artifact store: content-addressed, atomic, deduplicated, aged out.
-#include "storage/artifact_store.h"
+#include "artifacts/artifact_store.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "storage/webhook_signature.h"
+#include "notify/webhook_signature.h"
 
 #include <openssl/crypto.h>
 

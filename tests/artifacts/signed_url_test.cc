@@ -1,5 +1,5 @@
 // Signed, expiring links: valid until they expire, refused when tampered with.
-#include "storage/signed_url.h"
+#include "artifacts/signed_url.h"
 
 #include <gtest/gtest.h>
 

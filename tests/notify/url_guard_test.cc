@@ -1,5 +1,5 @@
 // Which addresses and URLs a webhook may go to.
-#include "storage/url_guard.h"
+#include "notify/url_guard.h"
 
 #include <gtest/gtest.h>
 

@@ -12,7 +12,7 @@
 
 #include "core/files.h"
 #include "core/hash.h"
-#include "storage/artifact_store.h"
+#include "artifacts/artifact_store.h"
 
 namespace aiprod {
 namespace {
