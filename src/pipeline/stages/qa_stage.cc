@@ -30,8 +30,8 @@ std::string CaptionsFor(const Json& rendition) {
   if (!named.empty()) return named;
   std::filesystem::path video = rendition.value("video", "");
   std::error_code ec;
-  for (auto candidate : {std::filesystem::path(video).replace_extension(".vtt"),
-                         std::filesystem::path(video.string() + ".vtt")}) {
+  for (const auto& candidate : {std::filesystem::path(video).replace_extension(".vtt"),
+                                std::filesystem::path(video.string() + ".vtt")}) {
     if (std::filesystem::is_regular_file(candidate, ec)) return candidate.string();
   }
   return {};
