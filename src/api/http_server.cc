@@ -18,6 +18,7 @@
 #include <unordered_map>
 
 #include "api/problem.h"
+#include "core/thread_annotations.h"
 
 namespace aiprod::api {
 
@@ -184,11 +185,11 @@ struct HttpServer::Impl {
   std::vector<std::thread> threads;
   std::atomic<bool> stopping{false};
   std::atomic<size_t> active{0};
-  std::mutex mu;
-  std::unordered_map<uint64_t, std::weak_ptr<Conn>> conns;  // guarded by mu
-  std::unordered_map<std::string, int> per_address;         // guarded by mu: AddressKey -> open
-  uint64_t next_id = 0;                                     // guarded by mu
-  const std::string busy_reply;                             // 503: the server is full
+  Mutex mu;
+  std::unordered_map<uint64_t, std::weak_ptr<Conn>> conns GUARDED_BY(mu);
+  std::unordered_map<std::string, int> per_address GUARDED_BY(mu);  // AddressKey -> open
+  uint64_t next_id GUARDED_BY(mu) = 0;
+  const std::string busy_reply;         // 503: the server is full
   const std::string per_address_reply;  // 429: the client's address is at its bound
   std::function<void()> on_signal;
 
@@ -196,7 +197,7 @@ struct HttpServer::Impl {
   // Under mu: the refusal to send to a new connection from `key`, or null to
   // let it in (the bounds: options.max_connections, max_connections_per_ip
   // and connection_reserve).
-  const std::string* RefusalFor(const std::string& key) const {
+  const std::string* RefusalFor(const std::string& key) const REQUIRES(mu) {
     size_t total = active.load();
     size_t max = static_cast<size_t>(std::max(options.max_connections, 1));
     size_t reserve =
@@ -268,7 +269,7 @@ awaitable<void> HttpServer::Impl::Accept() {
     const std::string* refusal = nullptr;
     uint64_t id = 0;
     {
-      std::lock_guard lock(mu);
+      MutexLock lock(mu);
       refusal = RefusalFor(key);
       if (!refusal) {
         id = next_id++;
@@ -287,11 +288,11 @@ awaitable<void> HttpServer::Impl::Accept() {
     auto conn = std::make_shared<Conn>(std::move(sock));
     conn->remote = ep.address().to_string();
     {
-      std::lock_guard lock(mu);
+      MutexLock lock(mu);
       conns[id] = conn;
     }
     asio::co_spawn(conn->stream.get_executor(), Session(conn),
-                   [this, id, key](std::exception_ptr e) {
+                   [this, id, key](const std::exception_ptr& e) {
                      if (e) {
                        try {
                          std::rethrow_exception(e);
@@ -307,7 +308,7 @@ awaitable<void> HttpServer::Impl::Accept() {
 void HttpServer::Impl::ConnectionEnded(uint64_t id, const std::string& key) {
   size_t left;
   {
-    std::lock_guard lock(mu);
+    MutexLock lock(mu);
     conns.erase(id);
     if (auto it = per_address.find(key); it != per_address.end() && --it->second <= 0) {
       per_address.erase(it);
@@ -477,7 +478,7 @@ void HttpServer::Impl::BeginShutdown() {
     signals.cancel(ec);
     std::vector<std::shared_ptr<Conn>> live;
     {
-      std::lock_guard lock(mu);
+      MutexLock lock(mu);
       for (auto& [id, w] : conns) {
         if (auto c = w.lock()) live.push_back(std::move(c));
       }

@@ -36,7 +36,7 @@ void Metrics::Histogram::Observe(double v) {
 
 void Metrics::ObserveRequest(std::string_view route, std::string_view method, int status,
                              double seconds) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   ++requests_[{std::string(route), std::string(method), status}];
   auto it = latency_.find(route);
   if (it == latency_.end()) it = latency_.emplace(std::string(route), Histogram{}).first;
@@ -44,12 +44,12 @@ void Metrics::ObserveRequest(std::string_view route, std::string_view method, in
 }
 
 void Metrics::ObserveStage(std::string_view stage, double seconds) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   stages_[std::string(stage)].Observe(seconds);
 }
 
 std::string Metrics::Render() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   std::string out;
   out += "# HELP aiprod_http_requests_total HTTP requests by route template, method and status.\n";
   out += "# TYPE aiprod_http_requests_total counter\n";

@@ -12,6 +12,8 @@
 #include <string_view>
 #include <tuple>
 
+#include "core/thread_annotations.h"
+
 namespace aiprod::api {
 
 class Metrics {
@@ -31,10 +33,10 @@ class Metrics {
     double sum = 0;
     void Observe(double v);
   };
-  mutable std::mutex mu_;
-  std::map<std::tuple<std::string, std::string, int>, uint64_t> requests_;  // guarded by mu_
-  std::map<std::string, Histogram, std::less<>> latency_;                   // guarded by mu_
-  std::map<std::string, Histogram, std::less<>> stages_;                    // guarded by mu_
+  mutable Mutex mu_;
+  std::map<std::tuple<std::string, std::string, int>, uint64_t> requests_ GUARDED_BY(mu_);
+  std::map<std::string, Histogram, std::less<>> latency_ GUARDED_BY(mu_);
+  std::map<std::string, Histogram, std::less<>> stages_ GUARDED_BY(mu_);
 };
 
 // Escapes a Prometheus label value.

@@ -8,7 +8,7 @@ namespace aiprod::api {
 int64_t RateLimiter::Acquire(const std::string& key) {
   if (per_s_ <= 0) return 0;
   int64_t now = clock_.NowMs();
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   if (buckets_.size() > 100'000) {
     // Forget buckets that have refilled completely: they carry no state.
     std::erase_if(buckets_, [&](const auto& kv) {

@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "core/clock.h"
+#include "core/thread_annotations.h"
 
 namespace aiprod::api {
 
@@ -28,8 +29,8 @@ class RateLimiter {
   double per_s_;
   int burst_;
   const Clock& clock_;
-  std::mutex mu_;
-  std::unordered_map<std::string, Bucket> buckets_;  // guarded by mu_
+  Mutex mu_;
+  std::unordered_map<std::string, Bucket> buckets_ GUARDED_BY(mu_);
 };
 
 }  // namespace aiprod::api

@@ -7,6 +7,7 @@
 #include "api/http_server.h"
 #include "api/metrics.h"
 #include "core/secrets.h"
+#include "core/thread_annotations.h"
 
 namespace aiprod::api {
 namespace {
@@ -47,16 +48,16 @@ struct ApiServer::Impl {
   Worker* worker;
   ApiService service;
   std::unique_ptr<HttpServer> http;
-  std::mutex mu;
+  Mutex mu;
   std::condition_variable cv;
-  bool stopping = false;  // guarded by mu
+  bool stopping GUARDED_BY(mu) = false;
   std::thread worker_thread, maintenance_thread;
 
   Impl(ApiDeps d, Worker* w) : deps(d), worker(w), service(std::move(d)) {}
 
   void StopThreads() {
     {
-      std::lock_guard lock(mu);
+      MutexLock lock(mu);
       stopping = true;
     }
     cv.notify_all();
@@ -65,8 +66,8 @@ struct ApiServer::Impl {
 
   // Sleeps up to `ms`; false once stopping.
   bool Pause(int ms) {
-    std::unique_lock lock(mu);
-    cv.wait_for(lock, std::chrono::milliseconds(ms), [&] { return stopping; });
+    MutexLock lock(mu);
+    cv.wait_for(lock, std::chrono::milliseconds(ms), [&]() REQUIRES(mu) { return stopping; });
     return !stopping;
   }
 

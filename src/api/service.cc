@@ -170,7 +170,7 @@ std::optional<HttpResponse> ApiService::Impl::RequireJsonBody(const Ctx& ctx) co
   return std::nullopt;
 }
 
-void ApiService::Impl::Audit(const Ctx& ctx, std::string action, std::string target,
+void ApiService::Impl::Audit(const Ctx& ctx, std::string action, const std::string& target,
                              std::string outcome, aiprod::Json detail, std::string brand) {
   // Whatever a request can make long (a path, a token's subject) is cut.
   const size_t max_chars = static_cast<size_t>(config.audit.max_field_chars);
@@ -369,7 +369,7 @@ Metrics& ApiService::metrics() { return impl_->metrics; }
 
 void ApiService::Maintenance(bool final) {
   Impl& s = *impl_;
-  std::lock_guard lock(s.maintenance_mu);
+  MutexLock lock(s.maintenance_mu);
   s.FlushFailureCounts(final);
   if (auto st = s.auth.FlushKeyUse(); !st) {
     s.deps.log.Warn("recording API key use failed", {{"error", st.error().ToString()}});

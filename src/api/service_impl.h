@@ -15,6 +15,7 @@
 #include "api/rate_limiter.h"
 #include "api/service.h"
 #include "api/streams.h"
+#include "core/thread_annotations.h"
 #include "model/manifest.h"
 #include "pipeline/db_brand_source.h"
 #include "pipeline/job_actions.h"
@@ -59,7 +60,7 @@ struct ApiService::Impl {
   std::optional<HttpResponse> RequireJsonBody(const Ctx& ctx) const;
   // `brand`: the brand the target belongs to ("" for none or several), so
   // that brand-scoped admins see the row (AuditEntry::brand).
-  void Audit(const Ctx& ctx, std::string action, std::string target, std::string outcome,
+  void Audit(const Ctx& ctx, std::string action, const std::string& target, std::string outcome,
              aiprod::Json detail = aiprod::Json::object(), std::string brand = {});
   // A failed credential check (`reason`: its code), throttled per client
   // address (api/failure_throttle.h); `blocking`: counts towards the 429.
@@ -125,8 +126,8 @@ struct ApiService::Impl {
   std::string signing_secret;
   std::vector<Route> routes;
   bool access_log;  // one info line per request (log.level info or debug)
-  std::mutex maintenance_mu;
-  int64_t last_purge_ms = 0;  // guarded by maintenance_mu
+  Mutex maintenance_mu;
+  int64_t last_purge_ms GUARDED_BY(maintenance_mu) = 0;
 };
 
 // The API's view of a job, as JSON text: its public members (no server paths,

@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "api/problem.h"
+#include "core/thread_annotations.h"
 
 namespace aiprod::api {
 namespace {
@@ -112,22 +113,22 @@ std::unique_ptr<BodyStream> MakeEventStream(JobEventFeed& feed, const Clock& clo
 }
 
 struct StreamSlots::State {
-  std::mutex mu;
-  std::unordered_map<std::string, int> open;  // guarded by mu
+  Mutex mu;
+  std::unordered_map<std::string, int> open GUARDED_BY(mu);
 };
 
 StreamSlots::StreamSlots() : state_(std::make_shared<State>()) {}
 
 std::shared_ptr<void> StreamSlots::Take(const std::string& principal_id, int max) {
   {
-    std::lock_guard lock(state_->mu);
+    MutexLock lock(state_->mu);
     int& n = state_->open[principal_id];
     if (max > 0 && n >= max) return nullptr;
     ++n;
   }
   // The deleter gives the place back; the pointer itself is never read.
   return std::shared_ptr<void>(state_.get(), [state = state_, principal_id](void*) {
-    std::lock_guard lock(state->mu);
+    MutexLock lock(state->mu);
     if (auto it = state->open.find(principal_id); it != state->open.end() && --it->second <= 0) {
       state->open.erase(it);
     }
@@ -135,7 +136,7 @@ std::shared_ptr<void> StreamSlots::Take(const std::string& principal_id, int max
 }
 
 int StreamSlots::Open(const std::string& principal_id) const {
-  std::lock_guard lock(state_->mu);
+  MutexLock lock(state_->mu);
   auto it = state_->open.find(principal_id);
   return it == state_->open.end() ? 0 : it->second;
 }

@@ -7,12 +7,14 @@
 #include <mutex>
 #include <thread>
 
+#include "core/thread_annotations.h"
+
 namespace aiprod::cli {
 namespace {
 
-std::mutex g_mutex;
-std::function<void()> g_on_stop;  // guarded by g_mutex
-bool g_stopping = false;          // guarded by g_mutex
+Mutex g_mutex;
+std::function<void()> g_on_stop GUARDED_BY(g_mutex);
+bool g_stopping GUARDED_BY(g_mutex) = false;
 
 sigset_t StopSet() {
   sigset_t set;
@@ -40,7 +42,7 @@ void Watch(sigset_t set) {
     if (sigwait(&set, &sig) != 0) continue;
     std::function<void()> on_stop;
     {
-      std::lock_guard lock(g_mutex);
+      MutexLock lock(g_mutex);
       if (!g_on_stop || g_stopping) DieBy(sig);
       g_stopping = true;
       on_stop = g_on_stop;
@@ -58,13 +60,13 @@ void InstallSignalWatcher() {
 }
 
 StopSignals::StopSignals(std::function<void()> on_stop) {
-  std::lock_guard lock(g_mutex);
+  MutexLock lock(g_mutex);
   g_on_stop = std::move(on_stop);
   g_stopping = false;
 }
 
 StopSignals::~StopSignals() {
-  std::lock_guard lock(g_mutex);
+  MutexLock lock(g_mutex);
   g_on_stop = nullptr;
 }
 

@@ -79,7 +79,7 @@ WebhookJobEndHook::WebhookJobEndHook(Store& store, WebhookDeliveries& deliveries
 
 WebhookJobEndHook::~WebhookJobEndHook() {
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     stop_ = true;
   }
   cv_.notify_all();
@@ -116,14 +116,14 @@ void WebhookJobEndHook::OnJobEnd(const Job& job, const JobTransition& t) {
     }
   }
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     poke_ = true;  // a retry may now be due sooner than the loop thinks
   }
   cv_.notify_all();
 }
 
 void WebhookJobEndHook::RetryLoop() {
-  std::unique_lock lock(mu_);
+  MutexLock lock(mu_);
   while (!stop_) {
     lock.unlock();
     if (auto n = outbox_->DeliverDue(); !n) {
@@ -135,7 +135,8 @@ void WebhookJobEndHook::RetryLoop() {
       wait_ms = std::clamp<int64_t>(**next - clock_.NowMs(), 100, 30'000);
     }
     lock.lock();
-    cv_.wait_for(lock, std::chrono::milliseconds(wait_ms), [&] { return stop_ || poke_; });
+    cv_.wait_for(lock, std::chrono::milliseconds(wait_ms),
+                 [&]() REQUIRES(mu_) { return stop_ || poke_; });
     poke_ = false;
   }
 }

@@ -13,6 +13,7 @@
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "core/thread_annotations.h"
 #include "model/job.h"
 #include "store/store.h"
 #include "store/webhook_deliveries.h"
@@ -66,11 +67,11 @@ class WebhookJobEndHook final : public JobEndHook {
   const Clock& clock_;
   Logger log_;
   std::unique_ptr<WebhookOutbox> outbox_;
-  std::mutex mu_;
+  Mutex mu_;
   std::condition_variable cv_;
-  bool stop_ = false;    // guarded by mu_
-  bool poke_ = false;    // guarded by mu_: a delivery was just recorded
-  std::thread retries_;  // last: starts after the members it uses exist
+  bool stop_ GUARDED_BY(mu_) = false;
+  bool poke_ GUARDED_BY(mu_) = false;  // a delivery was just recorded
+  std::thread retries_;                // last: starts after the members it uses exist
 };
 
 }  // namespace aiprod

@@ -14,6 +14,7 @@
 
 #include "core/files.h"
 #include "core/ids.h"
+#include "core/thread_annotations.h"
 #include "pipeline/job_end_hook.h"
 
 namespace aiprod {
@@ -32,9 +33,9 @@ class Heartbeat {
   Heartbeat(Store& store, const Clock& clock, Lease& lease, double period_s, double ttl_s,
             std::atomic<bool>& cancel, std::atomic<bool>& lost)
       : thread_([&, period_s, ttl_s] {
-          std::unique_lock lock(mu_);
+          MutexLock lock(mu_);
           auto period = std::chrono::milliseconds(static_cast<int64_t>(period_s * 1000));
-          while (!cv_.wait_for(lock, period, [&] { return done_; })) {
+          while (!cv_.wait_for(lock, period, [&]() REQUIRES(mu_) { return done_; })) {
             Lease copy = lease;
             lock.unlock();
             auto st = store.Renew(copy, clock.NowMs(), static_cast<int64_t>(ttl_s * 1000));
@@ -51,7 +52,7 @@ class Heartbeat {
         }) {}
   ~Heartbeat() {
     {
-      std::lock_guard lock(mu_);
+      MutexLock lock(mu_);
       done_ = true;
     }
     cv_.notify_all();
@@ -59,9 +60,9 @@ class Heartbeat {
   }
 
  private:
-  std::mutex mu_;
+  Mutex mu_;
   std::condition_variable cv_;
-  bool done_ = false;
+  bool done_ GUARDED_BY(mu_) = false;
   std::thread thread_;  // last: starts after the members it uses exist
 };
 

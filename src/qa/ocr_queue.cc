@@ -14,10 +14,10 @@ OcrQueue::~OcrQueue() { (void)Finish(); }
 
 void OcrQueue::Add(size_t scene, GreyImage image, std::vector<std::string> expected,
                    bool uneven_background) {
-  std::unique_lock lock(mu_);
+  MutexLock lock(mu_);
   if (closed_) return;
   if (!thread_.joinable()) thread_ = std::thread([this] { Run(); });
-  changed_.wait(lock, [&] { return pending_.size() < max_pending_ || !status_; });
+  changed_.wait(lock, [&]() REQUIRES(mu_) { return pending_.size() < max_pending_ || !status_; });
   if (!status_) return;  // reading already failed: the picture would be wasted
   pending_.push_back({scene, std::move(image), std::move(expected),
                       uneven_background ? Binarization::kTiledOtsu : Binarization::kGlobalOtsu});
@@ -26,12 +26,12 @@ void OcrQueue::Add(size_t scene, GreyImage image, std::vector<std::string> expec
 
 Result<std::map<size_t, OcrText>> OcrQueue::Finish() {
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     closed_ = true;
     changed_.notify_all();
   }
   if (thread_.joinable()) thread_.join();
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   if (!status_) return Unexpected(status_.error());
   return read_;
 }
@@ -43,8 +43,8 @@ void OcrQueue::Run() {
   for (;;) {
     Item item;
     {
-      std::unique_lock lock(mu_);
-      changed_.wait(lock, [&] { return !pending_.empty() || closed_; });
+      MutexLock lock(mu_);
+      changed_.wait(lock, [&]() REQUIRES(mu_) { return !pending_.empty() || closed_; });
       if (pending_.empty()) break;
       item = std::move(pending_.front());
       pending_.pop_front();
@@ -59,7 +59,7 @@ void OcrQueue::Run() {
     if (status) status = ReadOne(*reader, item);
     busy_s_ += std::chrono::duration<double>(Clock::now() - started).count();
     if (!status) {
-      std::lock_guard lock(mu_);
+      MutexLock lock(mu_);
       status_ = status;
       pending_.clear();
       changed_.notify_all();

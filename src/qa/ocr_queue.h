@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/thread_annotations.h"
 #include "qa/ocr.h"
 
 namespace aiprod {
@@ -49,11 +50,11 @@ class OcrQueue {
   const std::string model_;
   const double max_cer_;
   const size_t max_pending_;
-  std::mutex mu_;
+  Mutex mu_;
   std::condition_variable changed_;
-  std::deque<Item> pending_;        // guarded by mu_
-  bool closed_ = false;             // guarded by mu_
-  Status status_;                   // guarded by mu_: the first error
+  std::deque<Item> pending_ GUARDED_BY(mu_);
+  bool closed_ GUARDED_BY(mu_) = false;
+  Status status_ GUARDED_BY(mu_);   // the first error
   std::map<size_t, OcrText> read_;  // written by the thread, read after join
   double busy_s_ = 0;               // likewise
   std::thread thread_;              // started by the first Add

@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/thread_annotations.h"
 #include "render/pixel_convert.h"
 #include "render/transition_draw.h"
 
@@ -19,18 +20,20 @@ struct Slot {
   bool ready = false;  // holds frame n, drawn, not yet encoded
 };
 
-// State shared by the drawing threads and the encoding thread; every field
-// is guarded by `mu`. Slot (n - begin) % size() belongs to the drawing thread
-// that took frame n until it marks the slot ready, then to the encoder until
-// `consumed` passes n.
+// State shared by the drawing threads and the encoding thread. A slot's `n`
+// and `ready` are guarded by `mu`. Slot (n - begin) % size() belongs to the
+// drawing thread that took frame n until it marks the slot ready, then to the
+// encoder until `consumed` passes n.
 struct Ring {
-  std::mutex mu;
+  explicit Ring(int64_t begin) : next_to_draw(begin), consumed(begin) {}
+
+  Mutex mu;
   std::condition_variable cv;
   std::vector<Slot> slots;
-  int64_t next_to_draw = 0;
-  int64_t consumed = 0;
-  bool stop = false;
-  std::optional<Error> error;
+  int64_t next_to_draw GUARDED_BY(mu) = 0;
+  int64_t consumed GUARDED_BY(mu) = 0;
+  bool stop GUARDED_BY(mu) = false;
+  std::optional<Error> error GUARDED_BY(mu);
 };
 
 Status DrawFrame(const SegmentFrames& job, int64_t n, DrawScratch& scratch, AVFrame* out) {
@@ -46,8 +49,8 @@ void DrawLoop(const SegmentFrames& job, Ring& ring, DrawScratch& scratch) {
   for (;;) {
     int64_t n;
     {
-      std::unique_lock lock(ring.mu);
-      ring.cv.wait(lock, [&] {
+      MutexLock lock(ring.mu);
+      ring.cv.wait(lock, [&]() REQUIRES(ring.mu) {
         return ring.stop || ring.next_to_draw >= job.end ||
                ring.next_to_draw < ring.consumed + slots;
       });
@@ -56,7 +59,7 @@ void DrawLoop(const SegmentFrames& job, Ring& ring, DrawScratch& scratch) {
     }
     Slot& slot = ring.slots[static_cast<size_t>((n - job.begin) % slots)];
     Status st = DrawFrame(job, n, scratch, slot.frame);
-    std::lock_guard lock(ring.mu);
+    MutexLock lock(ring.mu);
     if (!st) {
       if (!ring.error) ring.error = st.error();
       ring.stop = true;
@@ -73,7 +76,7 @@ struct StopOnExit {
   Ring& ring;
   ~StopOnExit() {
     {
-      std::lock_guard lock(ring.mu);
+      MutexLock lock(ring.mu);
       ring.stop = true;
     }
     ring.cv.notify_all();
@@ -107,9 +110,7 @@ Status DrawOutputFrame(const Timeline& tl, SceneCache& scenes, const CanvasMappi
 
 Status EncodeSegmentFrames(const SegmentFrames& job) {
   const int workers = std::max(1, job.draw_threads);
-  Ring ring;
-  ring.next_to_draw = job.begin;
-  ring.consumed = job.begin;
+  Ring ring(job.begin);
   ring.slots.resize(static_cast<size_t>(workers) + 2);
   FrameBuffers& buf = *job.buffers;
   while (buf.frames.size() < ring.slots.size()) {
@@ -134,13 +135,15 @@ Status EncodeSegmentFrames(const SegmentFrames& job) {
     if (job.check_stop) AIPROD_TRY(job.check_stop());
     Slot& slot = ring.slots[static_cast<size_t>((n - job.begin) % slots)];
     {
-      std::unique_lock lock(ring.mu);
-      ring.cv.wait(lock, [&] { return ring.error.has_value() || (slot.ready && slot.n == n); });
+      MutexLock lock(ring.mu);
+      ring.cv.wait(lock, [&]() REQUIRES(ring.mu) {
+        return ring.error.has_value() || (slot.ready && slot.n == n);
+      });
       if (ring.error) return Unexpected(*ring.error);
     }
     AIPROD_TRY(job.writer->WriteVideo(slot.frame));
     {
-      std::lock_guard lock(ring.mu);
+      MutexLock lock(ring.mu);
       slot.ready = false;
       ring.consumed = n + 1;
     }

@@ -8,6 +8,7 @@ namespace {
 
 // BT.709 in 16-bit fixed point. The green terms are derived so that the
 // coefficients sum exactly (grey maps to chroma 128).
+// NOLINTNEXTLINE(bugprone-incorrect-roundings): v >= 0 where it adds 0.5
 constexpr int Fix(double v) { return v >= 0 ? static_cast<int>(v * 65536 + 0.5) : -Fix(-v); }
 constexpr double kKr = 0.2126, kKb = 0.0722;
 constexpr double kYScale = 219.0 / 255, kCScale = 224.0 / 255;

@@ -8,19 +8,22 @@
 #include <system_error>
 #include <thread>
 
+#include "core/thread_annotations.h"
 #include "render/frame_pipeline.h"
 
 namespace aiprod {
 namespace {
 
-// Shared by the jobs and the calling thread; guarded by `mu`.
+// Shared by the jobs and the calling thread.
 struct Shared {
-  std::mutex mu;
+  explicit Shared(int jobs) : running(jobs) {}
+
+  Mutex mu;
   std::condition_variable cv;
-  size_t next_task = 0;
-  int running = 0;
-  int64_t frames_done = 0;
-  std::optional<Error> error;
+  size_t next_task GUARDED_BY(mu) = 0;
+  int running GUARDED_BY(mu) = 0;
+  int64_t frames_done GUARDED_BY(mu) = 0;
+  std::optional<Error> error GUARDED_BY(mu);
   std::atomic<bool> abort{false};
 };
 
@@ -60,7 +63,7 @@ Status EncodeTask(const SegmentTask& task, const SegmentRenderContext& ctx, Shar
     job.draw_threads = ctx.draw_threads;
     job.frame_encoded = [&shared] {
       {
-        std::lock_guard lock(shared.mu);
+        MutexLock lock(shared.mu);
         ++shared.frames_done;
       }
       shared.cv.notify_all();
@@ -88,13 +91,13 @@ void JobLoop(const std::vector<SegmentTask>& tasks, const SegmentRenderContext& 
   for (;;) {
     size_t i;
     {
-      std::lock_guard lock(shared.mu);
+      MutexLock lock(shared.mu);
       if (shared.error || shared.next_task >= tasks.size()) break;
       i = shared.next_task++;
     }
     Status st = EncodeTask(tasks[i], ctx, shared, buffers);
     if (!st) {
-      std::lock_guard lock(shared.mu);
+      MutexLock lock(shared.mu);
       // The first failure wins; the others were stopped because of it.
       if (!shared.error) shared.error = st.error();
       shared.abort = true;
@@ -102,7 +105,7 @@ void JobLoop(const std::vector<SegmentTask>& tasks, const SegmentRenderContext& 
     }
   }
   {
-    std::lock_guard lock(shared.mu);
+    MutexLock lock(shared.mu);
     --shared.running;
   }
   shared.cv.notify_all();
@@ -112,30 +115,31 @@ void JobLoop(const std::vector<SegmentTask>& tasks, const SegmentRenderContext& 
 
 Status RenderSegments(const std::vector<SegmentTask>& tasks, const SegmentRenderContext& ctx) {
   if (tasks.empty()) return {};
-  Shared shared;
   const int jobs = std::clamp(ctx.jobs, 1, static_cast<int>(tasks.size()));
+  Shared shared(jobs);
   std::vector<std::jthread> threads;
-  shared.running = jobs;
   try {
     for (int j = 0; j < jobs; ++j) {
       threads.emplace_back([&] { JobLoop(tasks, ctx, shared); });
     }
   } catch (const std::system_error& e) {
+    Error error{ErrorCode::kInternal, std::string("cannot start segment threads: ") + e.what(), ""};
     {
-      std::lock_guard lock(shared.mu);
+      MutexLock lock(shared.mu);
       shared.running -= jobs - static_cast<int>(threads.size());
-      shared.error =
-          Error{ErrorCode::kInternal, std::string("cannot start segment threads: ") + e.what(), ""};
+      shared.error = error;
       shared.abort = true;
     }
     threads.clear();  // joins the started ones
-    return Unexpected(*shared.error);
+    return Unexpected(std::move(error));
   }
   // Report progress here, on the calling thread, until every job has ended.
   int64_t reported = -1;
-  std::unique_lock lock(shared.mu);
+  MutexLock lock(shared.mu);
   for (;;) {
-    shared.cv.wait(lock, [&] { return shared.running == 0 || shared.frames_done != reported; });
+    shared.cv.wait(lock, [&]() REQUIRES(shared.mu) {
+      return shared.running == 0 || shared.frames_done != reported;
+    });
     if (shared.frames_done != reported && ctx.progress) {
       reported = shared.frames_done;
       const int64_t done = reported;
@@ -145,9 +149,10 @@ Status RenderSegments(const std::vector<SegmentTask>& tasks, const SegmentRender
     }
     if (shared.running == 0) break;
   }
+  std::optional<Error> error = shared.error;  // final: every job has ended
   lock.unlock();
   threads.clear();
-  if (shared.error) return Unexpected(*shared.error);
+  if (error) return Unexpected(std::move(*error));
   return {};
 }
 

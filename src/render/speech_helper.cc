@@ -15,6 +15,8 @@
 #include <mutex>
 #include <string>
 
+#include "core/thread_annotations.h"
+
 extern char** environ;
 
 namespace aiprod {
@@ -180,7 +182,7 @@ class SpeechHelper {
   ~SpeechHelper() { Stop(); }
 
   Result<RawSpeech> Run(const SpeechRequest& r) {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     for (int attempt = 0;; ++attempt) {
       if (pid_ < 0) AIPROD_TRY(Start());
       auto raw = Exchange(r);
@@ -190,7 +192,7 @@ class SpeechHelper {
   }
 
  private:
-  Status Start() {
+  Status Start() REQUIRES(mu_) {
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
       return Fail(ErrorCode::kUnavailable, "cannot create a socket for the speech helper");
@@ -229,7 +231,7 @@ class SpeechHelper {
     return {};
   }
 
-  void Stop() {
+  void Stop() REQUIRES(mu_) {
     if (sock_ >= 0) close(sock_);
     sock_ = -1;
     if (pid_ > 0) {
@@ -240,7 +242,7 @@ class SpeechHelper {
     pid_ = -1;
   }
 
-  Result<RawSpeech> Exchange(const SpeechRequest& r) {
+  Result<RawSpeech> Exchange(const SpeechRequest& r) REQUIRES(mu_) {
     RequestHeader h{kMagic, r.rate_wpm, r.pitch, static_cast<uint32_t>(r.voice.size()),
                     static_cast<uint32_t>(r.text.size())};
     if (r.text.size() > kMaxText) return Invalid("text", "is too long to speak");
@@ -269,9 +271,9 @@ class SpeechHelper {
     }
   }
 
-  std::mutex mu_;
-  pid_t pid_ = -1;  // guarded by mu_
-  int sock_ = -1;   // guarded by mu_
+  Mutex mu_;
+  pid_t pid_ GUARDED_BY(mu_) = -1;
+  int sock_ GUARDED_BY(mu_) = -1;
 };
 
 }  // namespace

@@ -21,7 +21,7 @@ void CopyBlock(const Yuv420View& src, int sx, int sy, const Yuv420Planes& dst, i
                  static_cast<size_t>(w));
   }
   for (int y = 0; y < h / 2; ++y) {
-    const ptrdiff_t so = static_cast<ptrdiff_t>(sy / 2 + y), doff = dy / 2 + y;
+    const ptrdiff_t so = static_cast<ptrdiff_t>(sy / 2) + y, doff = dy / 2 + y;
     std::memmove(dst.u + doff * dst.u_stride + dx / 2, src.u + so * src.u_stride + sx / 2,
                  static_cast<size_t>(w / 2));
     std::memmove(dst.v + doff * dst.v_stride + dx / 2, src.v + so * src.v_stride + sx / 2,

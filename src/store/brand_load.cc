@@ -52,7 +52,7 @@ Status BrandLoad::NoteTaken(SqlConnection& c, std::span<const Held> leases,
 }
 
 void BrandLoad::Hold(std::span<const Held> leases) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   for (const Held& h : leases) held_[h.job_id] = h;
 }
 
@@ -60,7 +60,7 @@ Status BrandLoad::NoteRenewed(SqlConnection& c, const std::string& job_id, int64
                               int64_t expires_ms) {
   std::string brand;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     auto* h = HeldLease(held_, job_id, epoch);
     if (h == nullptr) return {};
     brand = h->brand_id;
@@ -71,7 +71,7 @@ Status BrandLoad::NoteRenewed(SqlConnection& c, const std::string& job_id, int64
 
 std::vector<std::pair<std::string, int64_t>> BrandLoad::Expired(int64_t now_ms) const {
   std::vector<std::pair<std::string, int64_t>> expired;
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   for (const auto& [job_id, h] : held_) {
     if (h.expires_ms <= now_ms) expired.emplace_back(job_id, h.epoch);
   }
@@ -81,7 +81,7 @@ std::vector<std::pair<std::string, int64_t>> BrandLoad::Expired(int64_t now_ms) 
 std::vector<BrandLoad::Held> BrandLoad::Find(
     std::span<const std::pair<std::string, int64_t>> leases) const {
   std::vector<Held> found;
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   for (const auto& [job_id, epoch] : leases) {
     if (const auto* h = HeldLease(held_, job_id, epoch)) found.push_back(*h);
   }
@@ -96,7 +96,7 @@ Status BrandLoad::NoteEnded(SqlConnection& c,
 }
 
 void BrandLoad::Forget(std::span<const std::pair<std::string, int64_t>> leases) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   for (const auto& [job_id, epoch] : leases) {
     if (HeldLease(held_, job_id, epoch) != nullptr) held_.erase(job_id);
   }
@@ -105,7 +105,7 @@ void BrandLoad::Forget(std::span<const std::pair<std::string, int64_t>> leases) 
 Status BrandLoad::GiveUp(SqlConnection& c, const std::string& job_id, int64_t epoch) {
   std::string brand;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     auto* h = HeldLease(held_, job_id, epoch);
     if (h == nullptr) return {};
     brand = std::move(h->brand_id);
@@ -116,7 +116,7 @@ Status BrandLoad::GiveUp(SqlConnection& c, const std::string& job_id, int64_t ep
 
 Status BrandLoad::Prune(SqlConnection& c, int64_t now_ms) {
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (now_ms - pruned_ms_ < kPruneEveryMs) return {};
     pruned_ms_ = now_ms;
   }

@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/thread_annotations.h"
 #include "store/sql.h"
 
 namespace aiprod {
@@ -84,9 +85,9 @@ class BrandLoad {
   std::vector<Held> Find(std::span<const std::pair<std::string, int64_t>> leases) const;
 
   const std::string store_id_;
-  mutable std::mutex mu_;
-  std::map<std::string, Held> held_;  // by job id; guarded by mu_
-  int64_t pruned_ms_ = 0;             // guarded by mu_
+  mutable Mutex mu_;
+  std::map<std::string, Held> held_ GUARDED_BY(mu_);  // by job id
+  int64_t pruned_ms_ GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace aiprod

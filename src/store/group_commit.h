@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/thread_annotations.h"
 
 namespace aiprod {
 
@@ -31,7 +32,7 @@ class GroupCommit {
     auto slot = std::make_shared<Slot>();
     slot->item = &item;
     {
-      std::lock_guard lock(mu_);
+      MutexLock lock(mu_);
       pending_.push_back(slot);
       if (!flushing_) {
         flushing_ = true;
@@ -62,7 +63,7 @@ class GroupCommit {
   void Lead() {
     std::vector<std::shared_ptr<Slot>> batch;
     {
-      std::lock_guard lock(mu_);
+      MutexLock lock(mu_);
       batch.swap(pending_);
     }
     std::vector<Item*> items;
@@ -74,7 +75,7 @@ class GroupCommit {
     }
     std::shared_ptr<Slot> next;
     {
-      std::lock_guard lock(mu_);
+      MutexLock lock(mu_);
       if (pending_.empty()) {
         flushing_ = false;
       } else {
@@ -93,9 +94,9 @@ class GroupCommit {
   }
 
   Writer write_;
-  std::mutex mu_;
-  std::vector<std::shared_ptr<Slot>> pending_;  // guarded by mu_
-  bool flushing_ = false;                       // guarded by mu_: a leader is writing a batch
+  Mutex mu_;
+  std::vector<std::shared_ptr<Slot>> pending_ GUARDED_BY(mu_);
+  bool flushing_ GUARDED_BY(mu_) = false;  // a leader is writing a batch
 };
 
 }  // namespace aiprod

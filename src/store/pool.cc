@@ -36,14 +36,14 @@ ConnectionPool::ConnectionPool(SqlDialect dialect, std::string engine, Factory f
 
 ConnectionPool::Handle::~Handle() {
   if (!c_ || !pool_ || !c_->Healthy()) return;
-  std::lock_guard lock(pool_->mu_);
+  MutexLock lock(pool_->mu_);
   if (pool_->idle_.size() < pool_->max_idle_) pool_->idle_.push_back(std::move(c_));
 }
 
 Result<ConnectionPool::Handle> ConnectionPool::Acquire() {
   if (t_lent.pool == this) return Handle(t_lent.conn);
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (!idle_.empty()) {
       auto c = std::move(idle_.back());
       idle_.pop_back();

@@ -10,6 +10,7 @@
 #include <optional>
 #include <vector>
 
+#include "core/thread_annotations.h"
 #include "store/migrations.h"
 #include "store/sql.h"
 
@@ -88,8 +89,8 @@ class ConnectionPool {
   std::string engine_;
   Factory factory_;
   size_t max_idle_;
-  std::mutex mu_;
-  std::vector<std::unique_ptr<SqlConnection>> idle_;  // guarded by mu_
+  Mutex mu_;
+  std::vector<std::unique_ptr<SqlConnection>> idle_ GUARDED_BY(mu_);
 };
 
 // Opens the pool for `url`: "postgres://..." / "postgresql://..." for

@@ -52,6 +52,7 @@ Result<std::vector<SqlRows>> SqlConnection::QueryAll(std::span<const SqlStatemen
   return out;
 }
 
+// NOLINTNEXTLINE(performance-unnecessary-value-param): by value for the overrides that keep it
 Status SqlConnection::Defer(SqlStatement statement) {
   AIPROD_TRY(Exec(statement.sql, statement.params));
   return {};

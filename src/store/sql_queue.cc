@@ -63,7 +63,7 @@ std::optional<Lease> SqlStore::TakePrefetched(const ClaimRequest& r) {
   std::vector<Lease> stale;
   std::optional<Lease> taken;
   {
-    std::lock_guard lock(prefetched_mu_);
+    MutexLock lock(prefetched_mu_);
     while (!prefetched_.empty() && !taken) {
       if (prefetched_.front().expires_ms - r.now_ms >= r.ttl_ms / 2) {
         taken = std::move(prefetched_.front());
@@ -82,7 +82,7 @@ std::optional<Lease> SqlStore::TakePrefetched(const ClaimRequest& r) {
 Status SqlStore::ReleasePrefetched(int64_t now_ms) {
   std::deque<Lease> ahead;
   {
-    std::lock_guard lock(prefetched_mu_);
+    MutexLock lock(prefetched_mu_);
     ahead.swap(prefetched_);
   }
   Status first;  // every lease is tried; the first failure is reported
@@ -104,7 +104,7 @@ Status SqlStore::ClaimJobs(std::span<ClaimItem* const> batch) {
   // Jobs to lease ahead besides one per claimer: tops the local queue up.
   size_t ahead = 0;
   if (policy.prefetch > 0 && !policy.job_id) {
-    std::lock_guard lock(prefetched_mu_);
+    MutexLock lock(prefetched_mu_);
     ahead = static_cast<size_t>(policy.prefetch) -
             std::min(prefetched_.size(), static_cast<size_t>(policy.prefetch));
   }
@@ -238,7 +238,7 @@ Status SqlStore::ClaimJobs(std::span<ClaimItem* const> batch) {
   AIPROD_TRY(tx.Commit());  // on failure the callers get the error, not the leases
   load_.Forget(expired);
   load_.Hold(held);
-  std::lock_guard lock(prefetched_mu_);
+  MutexLock lock(prefetched_mu_);
   for (Lease& l : leased_ahead) prefetched_.push_back(std::move(l));
   return {};
 }

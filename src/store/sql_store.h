@@ -7,6 +7,7 @@
 #include <mutex>
 #include <span>
 
+#include "core/thread_annotations.h"
 #include "store/brand_load.h"
 #include "store/group_commit.h"
 #include "store/pool.h"
@@ -93,10 +94,10 @@ class SqlStore final : public Store {
   GroupCommit<Creation> creations_;
   GroupCommit<ClaimItem> claims_;
   GroupCommit<Application> applications_;
-  std::mutex prefetched_mu_;
-  // Leases claimed ahead, oldest first; guarded by prefetched_mu_. A taken
-  // lease keeps the owner of the claim that fetched it (this process).
-  std::deque<Lease> prefetched_;
+  Mutex prefetched_mu_;
+  // Leases claimed ahead, oldest first. A taken lease keeps the owner of the
+  // claim that fetched it (this process).
+  std::deque<Lease> prefetched_ GUARDED_BY(prefetched_mu_);
 };
 
 }  // namespace aiprod

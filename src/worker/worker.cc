@@ -13,7 +13,7 @@ Worker::Worker(Store& store, const PipelineServices& services, StageFactory stag
 
 void Worker::RequestStop() {
   stop_ = true;
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   for (Runner* r : runners_) r->RequestStop();
   for (JobWaiter* w : waiters_) w->Interrupt();
 }
@@ -26,13 +26,13 @@ void Worker::Run(const ListenerFactory& listeners) {
       auto waiter = MakeJobWaiter(options_.database_url);
       std::unique_ptr<ProgressListener> listener = listeners ? listeners() : nullptr;
       {
-        std::lock_guard lock(mu_);
+        MutexLock lock(mu_);
         runners_.push_back(&runner);
         waiters_.push_back(waiter.get());
         if (stop_) runner.RequestStop();
       }
       Loop(runner, *waiter, listener.get());
-      std::lock_guard lock(mu_);
+      MutexLock lock(mu_);
       std::erase(runners_, &runner);
       std::erase(waiters_, waiter.get());
     });

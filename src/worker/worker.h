@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "core/thread_annotations.h"
 #include "pipeline/runner.h"
 #include "store/notifier.h"
 
@@ -67,9 +68,9 @@ class Worker {
   WorkerOptions options_;
   WorkerStats stats_;
   std::atomic<bool> stop_{false};
-  std::mutex mu_;
-  std::vector<Runner*> runners_;     // guarded by mu_, for RequestStop
-  std::vector<JobWaiter*> waiters_;  // guarded by mu_
+  Mutex mu_;
+  std::vector<Runner*> runners_ GUARDED_BY(mu_);  // for RequestStop
+  std::vector<JobWaiter*> waiters_ GUARDED_BY(mu_);
 };
 
 }  // namespace aiprod

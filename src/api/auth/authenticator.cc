@@ -37,7 +37,7 @@ std::expected<Principal, AuthFailure> Authenticator::Authenticate(const HttpRequ
   if (credential.starts_with("aiprod_")) {
     auto principal = FromKey(keys_.FindActive(credential));
     if (principal) {
-      std::lock_guard lock(mu_);
+      MutexLock lock(mu_);
       pending_use_[principal->key_id] = clock_.NowMs();
     }
     return principal;
@@ -103,7 +103,7 @@ std::expected<Principal, AuthFailure> Authenticator::FromJwt(std::string_view to
 Status Authenticator::FlushKeyUse() {
   std::vector<std::pair<std::string, int64_t>> uses;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (pending_use_.empty()) return {};
     uses.assign(pending_use_.begin(), pending_use_.end());
     pending_use_.clear();

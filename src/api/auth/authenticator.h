@@ -17,6 +17,7 @@
 #include "api/http.h"
 #include "core/clock.h"
 #include "core/config.h"
+#include "core/thread_annotations.h"
 #include "store/api_keys.h"
 
 namespace aiprod::api {
@@ -47,8 +48,8 @@ class Authenticator {
   const Clock& clock_;
   ConfiguredKeys jwt_keys_;
   JwtPolicy policy_;
-  std::mutex mu_;
-  std::unordered_map<std::string, int64_t> pending_use_;  // guarded by mu_
+  Mutex mu_;
+  std::unordered_map<std::string, int64_t> pending_use_ GUARDED_BY(mu_);
 };
 
 }  // namespace aiprod::api

@@ -69,7 +69,7 @@ ConfiguredKeys::ConfiguredKeys(const AuthConfig& config, const Clock& clock)
 
 ConfiguredKeys::~ConfiguredKeys() {
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     stopping_ = true;
   }
   cancel_ = true;
@@ -94,7 +94,7 @@ Result<std::vector<JwtKey>> ConfiguredKeys::Fetch() {
 Status ConfiguredKeys::Load() {
   if (file_.empty() && url_.empty()) return {};
   AIPROD_ASSIGN(auto keys, Fetch());
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   keys_ = std::move(keys);
   fetched_ms_ = attempted_ms_ = clock_.NowMs();
   return {};
@@ -102,9 +102,9 @@ Status ConfiguredKeys::Load() {
 
 std::optional<JwtKey> ConfiguredKeys::FindKid(const std::string& kid) {
   if (file_.empty() && url_.empty()) return std::nullopt;
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   int64_t now = clock_.NowMs();
-  auto find = [&]() -> std::optional<JwtKey> {
+  auto find = [&]() REQUIRES(mu_) -> std::optional<JwtKey> {
     for (const auto& k : keys_) {
       if (k.kid == kid) return k;
     }
@@ -130,9 +130,9 @@ void ConfiguredKeys::RequestRefreshLocked(int64_t now) {
 }
 
 void ConfiguredKeys::RefreshLoop() {
-  std::unique_lock lock(mu_);
+  MutexLock lock(mu_);
   for (;;) {
-    wake_.wait(lock, [this] { return stopping_ || refresh_wanted_; });
+    wake_.wait(lock, [this]() REQUIRES(mu_) { return stopping_ || refresh_wanted_; });
     if (stopping_) return;
     refresh_wanted_ = false;
     refreshing_ = true;

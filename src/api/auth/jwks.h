@@ -19,6 +19,7 @@
 #include "api/auth/jwt.h"
 #include "core/clock.h"
 #include "core/config.h"
+#include "core/thread_annotations.h"
 
 namespace aiprod::api {
 
@@ -43,20 +44,20 @@ class ConfiguredKeys final : public JwtKeySource {
  private:
   Result<std::vector<JwtKey>> Fetch();
   // Under mu_: asks the refresh thread (started on first use) for a refetch.
-  void RequestRefreshLocked(int64_t now);
+  void RequestRefreshLocked(int64_t now) REQUIRES(mu_);
   void RefreshLoop();
 
   std::optional<JwtKey> hs256_;
   std::string file_, url_;
   double cache_s_, min_refresh_s_;
   const Clock& clock_;
-  std::mutex mu_;
-  std::vector<JwtKey> keys_;     // guarded by mu_
-  int64_t fetched_ms_ = 0;       // guarded by mu_: last successful fetch
-  int64_t attempted_ms_ = -1;    // guarded by mu_: last attempt
-  bool refresh_wanted_ = false;  // guarded by mu_
-  bool refreshing_ = false;      // guarded by mu_: a fetch is under way
-  bool stopping_ = false;        // guarded by mu_
+  Mutex mu_;
+  std::vector<JwtKey> keys_ GUARDED_BY(mu_);
+  int64_t fetched_ms_ GUARDED_BY(mu_) = 0;     // last successful fetch
+  int64_t attempted_ms_ GUARDED_BY(mu_) = -1;  // last attempt
+  bool refresh_wanted_ GUARDED_BY(mu_) = false;
+  bool refreshing_ GUARDED_BY(mu_) = false;  // a fetch is under way
+  bool stopping_ GUARDED_BY(mu_) = false;
   std::condition_variable wake_;
   std::atomic<bool> cancel_{false};
   std::thread refresher_;  // started by the first refresh

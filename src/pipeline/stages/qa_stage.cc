@@ -29,8 +29,8 @@ std::string CaptionsFor(const Rendition& rendition) {
   if (!rendition.captions.empty()) return rendition.captions;
   std::filesystem::path video = rendition.video;
   std::error_code ec;
-  for (auto candidate : {std::filesystem::path(video).replace_extension(".vtt"),
-                         std::filesystem::path(video.string() + ".vtt")}) {
+  for (const auto& candidate : {std::filesystem::path(video).replace_extension(".vtt"),
+                                std::filesystem::path(video.string() + ".vtt")}) {
     if (std::filesystem::is_regular_file(candidate, ec)) return candidate.string();
   }
   return {};

@@ -33,7 +33,7 @@ std::string Clean(std::string s) {
 
 }  // namespace
 
-ApertiumTranslator::ApertiumTranslator(std::string modes_dir, double timeout_s)
+ApertiumTranslator::ApertiumTranslator(const std::string& modes_dir, double timeout_s)
     : timeout_s_(timeout_s) {
   for (const auto& m : kModes) {
     if (std::filesystem::exists(modes_dir + "/" + m.mode + ".mode")) {

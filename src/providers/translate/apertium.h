@@ -10,7 +10,7 @@ namespace aiprod {
 class ApertiumTranslator final : public Translator {
  public:
   // Finds the installed modes in `modes_dir`.
-  explicit ApertiumTranslator(std::string modes_dir = "/usr/share/apertium/modes",
+  explicit ApertiumTranslator(const std::string& modes_dir = "/usr/share/apertium/modes",
                               double timeout_s = 60);
   std::vector<LangPair> DirectPairs() const override { return pairs_; }
   Result<std::vector<std::string>> TranslateDirect(const std::vector<std::string>& texts,

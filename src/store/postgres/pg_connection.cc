@@ -31,7 +31,8 @@ ErrorCode CodeFor(const char* sqlstate, bool connection_ok) {
 }
 
 // The error of a failed statement, without PostgreSQL's trailing newline.
-std::unexpected<Error> StatementError(const PGresult* r, bool connection_ok, std::string prefix) {
+std::unexpected<Error> StatementError(const PGresult* r, bool connection_ok,
+                                      const std::string& prefix) {
   const char* state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
   std::string msg = PQresultErrorMessage(r);
   while (!msg.empty() && msg.back() == '\n') msg.pop_back();
@@ -220,7 +221,7 @@ Result<std::vector<PgConnection::Run>> PgConnection::Pipeline(
     AIPROD_ASSIGN(std::string name, Prepared(s->sql));
     names.push_back(std::move(name));
   }
-  auto lost = [this](std::string what) {
+  auto lost = [this](const std::string& what) {
     broken_ = true;  // results may still be in flight: the pool discards this connection
     std::string msg = PQerrorMessage(conn_);
     while (!msg.empty() && msg.back() == '\n') msg.pop_back();
