@@ -351,7 +351,9 @@ TEST_F(CliTest, ReviewActionsWriteAuditRowsLikeTheApi) {
     EXPECT_EQ(e.action, want[i].action) << i;
     EXPECT_EQ(e.target, want[i].target) << i;
     EXPECT_EQ(e.outcome, want[i].outcome) << i;
-    if (!want[i].detail.is_null()) EXPECT_EQ(e.detail, want[i].detail) << i;
+    if (!want[i].detail.is_null()) {
+      EXPECT_EQ(e.detail, want[i].detail) << i;
+    }
     EXPECT_TRUE(e.principal.starts_with("cli:")) << e.principal;
     EXPECT_EQ(e.source, "cli");
     EXPECT_EQ(e.brand, "northwind-coffee");
