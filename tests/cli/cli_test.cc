@@ -8,7 +8,7 @@
 #include "core/json.h"
 #include "qa/probe.h"
 #include "store/audit_log.h"
-#include "store/pool.h"
+#include "store/database.h"
 #include "store/store.h"
 #include "testing/process.h"
 #include "testing/temp_dir.h"
@@ -299,10 +299,10 @@ TEST_F(CliTest, RejectFailsTheJobWithTheReason) {
 // The job actions' audit rows of a database (store/audit_log.h), oldest first.
 std::vector<AuditEntry> JobAuditRows(const std::string& db) {
   std::vector<AuditEntry> out;
-  auto pool = OpenPool(db);
-  EXPECT_TRUE(pool) << pool.error().ToString();
-  if (!pool) return out;
-  auto rows = AuditLog(*pool).List(0, 1000);
+  auto opened = OpenDatabase(db);
+  EXPECT_TRUE(opened) << opened.error().ToString();
+  if (!opened) return out;
+  auto rows = (*opened)->OpenAuditLog({})->List(0, 1000);
   EXPECT_TRUE(rows) << rows.error().ToString();
   if (!rows) return out;
   for (auto& r : *rows) {

@@ -7,8 +7,7 @@
 #include "creative/cost.h"
 #include "model/event_type.h"
 #include "pipeline/stages/stages.h"
-#include "store/job_queries.h"
-#include "store/pool.h"
+#include "store/database.h"
 #include "testing/pipeline_fixture.h"
 
 namespace aiprod {
@@ -20,10 +19,10 @@ class BudgetTest : public testing::PipelineTest {
  protected:
   void SetUp() override {
     testing::PipelineTest::SetUp();
-    auto pool = OpenPool(dir_.File("aiprod.db"));
-    ASSERT_TRUE(pool) << pool.error().ToString();
-    queries_ = std::make_unique<JobQueries>(*pool);
-    spend_ = MakeSpendLedger(*queries_);
+    auto db = OpenDatabase(dir_.File("aiprod.db"));
+    ASSERT_TRUE(db) << db.error().ToString();
+    db_ = std::move(*db);
+    spend_ = MakeSpendLedger(db_->job_queries());
     services_.spend = spend_.get();
     Manifest m;
     m.lang = "en";
@@ -82,7 +81,7 @@ class BudgetTest : public testing::PipelineTest {
     return levels;
   }
 
-  std::unique_ptr<JobQueries> queries_;
+  std::unique_ptr<Database> db_;
   std::unique_ptr<SpendLedger> spend_;
   Json manifest_;
   double job_usd_ = 0;
