@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "core/ids.h"
+#include "failing_stage.h"
 #include "http_receiver.h"
 #include "pipeline/job_end_hook.h"
 #include "pipeline/runner.h"
@@ -24,18 +25,9 @@ namespace aiprod {
 namespace {
 
 using testing::HttpReceiver;
+using testing::FailingStage;
 
 constexpr const char* kSecret = "webhook-secret-webhook-secret-32";
-
-// A stage that fails for good.
-class FailingStage final : public Stage {
- public:
-  std::string_view Name() const override { return "plan"; }
-  JobState State() const override { return JobState::kPlanning; }
-  StageOutcome Run(const StageContext&) const override {
-    return StageOutcome::FromError({ErrorCode::kInvalidInput, "cannot plan this", ""});
-  }
-};
 
 // The worker's real hook, and a crash the moment the final transition has
 // committed: where the delivery used to be recorded.

@@ -6,6 +6,7 @@
 
 #include "core/hash.h"
 #include "core/ids.h"
+#include "failing_stage.h"
 #include "http_receiver.h"
 #include "pipeline/job_end_hook.h"
 #include "pipeline/runner.h"
@@ -18,6 +19,7 @@ namespace aiprod {
 namespace {
 
 using testing::HttpReceiver;
+using testing::FailingStage;
 using testing::ScriptedAnswer;
 
 constexpr const char* kSecret = "webhook-secret-webhook-secret-32";
@@ -241,16 +243,6 @@ TEST_F(WebhookTest, RedirectsAreCheckedLikeTheFirstUrl) {
   EXPECT_EQ(d.state, "failed");
   EXPECT_NE(d.last_error.find("10.0.0.7"), std::string::npos) << d.last_error;
 }
-
-// A stage that fails for good.
-class FailingStage final : public Stage {
- public:
-  std::string_view Name() const override { return "plan"; }
-  JobState State() const override { return JobState::kPlanning; }
-  StageOutcome Run(const StageContext&) const override {
-    return StageOutcome::FromError({ErrorCode::kInvalidInput, "cannot plan this", ""});
-  }
-};
 
 TEST_F(WebhookTest, TheRunnerCallsTheWebhookWhenAJobEnds) {
   HttpReceiver receiver;
