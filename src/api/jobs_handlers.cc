@@ -6,11 +6,11 @@
 #include "api/service_impl.h"
 #include "api/stream_token.h"
 #include "api/streams.h"
+#include "artifacts/signed_url.h"
 #include "core/hash.h"
 #include "core/ids.h"
 #include "model/manifest.h"
 #include "pipeline/job_actions.h"
-#include "artifacts/signed_url.h"
 
 namespace aiprod::api {
 namespace {

@@ -10,9 +10,9 @@
 #include <cstring>
 #include <filesystem>
 
+#include "artifacts/artifact_store.h"
 #include "core/files.h"
 #include "core/hash.h"
-#include "artifacts/artifact_store.h"
 
 namespace aiprod {
 namespace {

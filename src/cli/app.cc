@@ -7,9 +7,9 @@
 #include <filesystem>
 #include <thread>
 
+#include "notify/webhook_outbox.h"
 #include "pipeline/db_brand_source.h"
 #include "pipeline/stages/stages.h"
-#include "notify/webhook_outbox.h"
 
 namespace aiprod::cli {
 

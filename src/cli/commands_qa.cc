@@ -4,12 +4,12 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "artifacts/artifact_store.h"
 #include "cli/app.h"
 #include "model/manifest.h"
+#include "notify/webhook_outbox.h"
 #include "qa/video_qa.h"
 #include "render/settings.h"
-#include "artifacts/artifact_store.h"
-#include "notify/webhook_outbox.h"
 
 namespace aiprod::cli {
 namespace {

@@ -14,6 +14,7 @@
 #include <memory>
 #include <string>
 
+#include "artifacts/artifact_store.h"
 #include "core/config.h"
 #include "creative/planner.h"
 #include "model/render_result.h"
@@ -21,7 +22,6 @@
 #include "providers/tts/speech_engine.h"
 #include "qa/video_qa.h"
 #include "render/settings.h"
-#include "artifacts/artifact_store.h"
 
 namespace aiprod {
 

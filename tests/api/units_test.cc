@@ -7,10 +7,10 @@
 #include "api/rate_limiter.h"
 #include "api/stream_token.h"
 #include "api/streams.h"
+#include "artifacts/signed_url.h"
 #include "core/config.h"
 #include "core/files.h"
 #include "core/secrets.h"
-#include "artifacts/signed_url.h"
 #include "testing/temp_dir.h"
 
 namespace aiprod::testing {

@@ -13,10 +13,10 @@
 #include "core/ids.h"
 #include "failing_stage.h"
 #include "http_receiver.h"
-#include "pipeline/job_end_hook.h"
-#include "pipeline/runner.h"
 #include "notify/webhook_outbox.h"
 #include "notify/webhook_signature.h"
+#include "pipeline/job_end_hook.h"
+#include "pipeline/runner.h"
 #include "store/database.h"
 #include "testing/postgres.h"
 #include "testing/temp_dir.h"
@@ -24,8 +24,8 @@
 namespace aiprod {
 namespace {
 
-using testing::HttpReceiver;
 using testing::FailingStage;
+using testing::HttpReceiver;
 
 constexpr const char* kSecret = "webhook-secret-webhook-secret-32";
 

@@ -8,18 +8,18 @@
 #include "core/ids.h"
 #include "failing_stage.h"
 #include "http_receiver.h"
-#include "pipeline/job_end_hook.h"
-#include "pipeline/runner.h"
 #include "notify/webhook_outbox.h"
 #include "notify/webhook_signature.h"
+#include "pipeline/job_end_hook.h"
+#include "pipeline/runner.h"
 #include "store/database.h"
 #include "testing/temp_dir.h"
 
 namespace aiprod {
 namespace {
 
-using testing::HttpReceiver;
 using testing::FailingStage;
+using testing::HttpReceiver;
 using testing::ScriptedAnswer;
 
 constexpr const char* kSecret = "webhook-secret-webhook-secret-32";
