@@ -52,8 +52,8 @@ class ApiService::Impl::RequestAudit final : public ActionAudit {
  public:
   RequestAudit(Impl& service, const Ctx& ctx) : service_(service), ctx_(ctx) {}
   void Record(AuditEntry e) override {
-    service_.Audit(ctx_, std::move(e.action), std::move(e.target), std::move(e.outcome),
-                   std::move(e.detail), std::move(e.brand));
+    service_.Audit(ctx_, std::move(e.action), e.target, std::move(e.outcome), std::move(e.detail),
+                   std::move(e.brand));
   }
 
  private:

@@ -193,10 +193,11 @@ void ApiService::Impl::Audit(const Ctx& ctx, std::string action, const std::stri
   }
 }
 
-void ApiService::Impl::AuditFailure(const Ctx& ctx, const std::string& action, std::string target,
-                                    const std::string& reason, bool blocking) {
+void ApiService::Impl::AuditFailure(const Ctx& ctx, const std::string& action,
+                                    const std::string& target, const std::string& reason,
+                                    bool blocking) {
   if (failures.Admit(ctx.req.remote_addr, action, reason, clock.NowMs(), blocking)) {
-    Audit(ctx, action, std::move(target), reason);
+    Audit(ctx, action, target, reason);
   }
 }
 

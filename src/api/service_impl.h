@@ -64,7 +64,7 @@ struct ApiService::Impl {
              aiprod::Json detail = aiprod::Json::object(), std::string brand = {});
   // A failed credential check (`reason`: its code), throttled per client
   // address (api/failure_throttle.h); `blocking`: counts towards the 429.
-  void AuditFailure(const Ctx& ctx, const std::string& action, std::string target,
+  void AuditFailure(const Ctx& ctx, const std::string& action, const std::string& target,
                     const std::string& reason, bool blocking = true);
   // Writes the counted failures of ended minutes (of all when `everything`).
   void FlushFailureCounts(bool everything);
