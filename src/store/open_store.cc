@@ -16,7 +16,7 @@ class SqlReadScope final : public ReadScope {
 
 class SqlDatabase final : public Database {
  public:
-  explicit SqlDatabase(std::shared_ptr<ConnectionPool> pool)
+  explicit SqlDatabase(const std::shared_ptr<ConnectionPool>& pool)
       : pool_(pool),
         store_(pool),
         keys_(NewSqlApiKeyRepository(pool)),
