@@ -11,15 +11,14 @@
 #include "api/http_server.h"
 #include "api/service.h"
 #include "core/clock.h"
-#include "store/sql_store.h"
+#include "store/database.h"
 
 namespace {
 
 struct Env {
   aiprod::Config config;
   aiprod::FakeClock clock;
-  std::shared_ptr<aiprod::ConnectionPool> pool;
-  std::unique_ptr<aiprod::SqlStore> store;
+  std::unique_ptr<aiprod::Database> db;
   std::unique_ptr<aiprod::api::ApiService> service;
 
   Env() {
@@ -30,12 +29,12 @@ struct Env {
     config.auth.mode = "off";
     config.signing_secret = "fuzzing-signing-secret-0123456789abcdef";
     config.limits.requests_per_s = 0;
-    auto p = aiprod::OpenPool(config.database);
-    if (!p) std::abort();
-    pool = *p;
-    store = std::make_unique<aiprod::SqlStore>(pool);
-    if (!store->Migrate()) std::abort();
-    aiprod::api::ApiDeps deps{&config, &clock, store.get(), pool, nullptr, aiprod::Logger::Null()};
+    auto opened = aiprod::OpenDatabase(config.database);
+    if (!opened) std::abort();
+    db = std::move(*opened);
+    if (!db->store().Migrate()) std::abort();
+    aiprod::api::ApiDeps deps{&config,  &clock,  &db->store(),
+                              db.get(), nullptr, aiprod::Logger::Null()};
     service = std::make_unique<aiprod::api::ApiService>(deps);
     if (!service->Init()) std::abort();
   }
