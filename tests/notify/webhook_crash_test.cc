@@ -20,6 +20,7 @@
 #include "store/database.h"
 #include "testing/postgres.h"
 #include "testing/temp_dir.h"
+#include "testing/wait.h"
 
 namespace aiprod {
 namespace {
@@ -141,11 +142,15 @@ TEST_P(WebhookCrashTest, AWorkerKilledAfterTheFinalCommitLosesNoWebhook) {
   EXPECT_NE(bodies[failed]["error"].get<std::string>().find("cannot plan this"), std::string::npos);
   EXPECT_EQ(bodies[dead]["event"], "job.dead");
   EXPECT_EQ(bodies[dead]["state"], "dead");
+  // The receiver answers before the dispatcher records the attempt: wait for the rows.
   for (const auto& id : {failed, dead}) {
-    auto list = (*db)->webhook_deliveries().List(id, 10);
-    ASSERT_TRUE(list);
-    ASSERT_EQ(list->size(), 1u);
-    EXPECT_EQ((*list)[0].state, "delivered");
+    std::string state;
+    testing::WaitUntil([&] {
+      auto list = (*db)->webhook_deliveries().List(id, 10);
+      state = list && list->size() == 1 ? (*list)[0].state : "";
+      return state == "delivered";
+    });
+    EXPECT_EQ(state, "delivered") << "job " << id;
   }
 }
 
