@@ -12,7 +12,8 @@
 
 namespace aiprod::testing {
 
-HttpReceiver::HttpReceiver(std::vector<ScriptedAnswer> answers) : answers_(std::move(answers)) {
+HttpReceiver::HttpReceiver(std::vector<ScriptedAnswer> answers, bool serve_now)
+    : answers_(std::move(answers)) {
   listen_fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -23,12 +24,16 @@ HttpReceiver::HttpReceiver(std::vector<ScriptedAnswer> answers) : answers_(std::
   socklen_t len = sizeof addr;
   getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
   port_ = ntohs(addr.sin_port);
-  thread_ = std::thread([this] { Serve(); });
+  if (serve_now) Start();
+}
+
+void HttpReceiver::Start() {
+  if (!thread_.joinable()) thread_ = std::thread([this] { Serve(); });
 }
 
 HttpReceiver::~HttpReceiver() {
   stop_ = true;
-  thread_.join();
+  if (thread_.joinable()) thread_.join();
   close(listen_fd_);
 }
 

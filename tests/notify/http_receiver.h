@@ -24,7 +24,10 @@ struct ScriptedAnswer {
 
 class HttpReceiver {
  public:
-  explicit HttpReceiver(std::vector<ScriptedAnswer> answers = {{200, ""}});
+  // `serve_now` false: the port is bound but no thread runs until Start()
+  // (a test that forks first must not fork a process with threads).
+  explicit HttpReceiver(std::vector<ScriptedAnswer> answers = {{200, ""}}, bool serve_now = true);
+  void Start();
   ~HttpReceiver();
   HttpReceiver(const HttpReceiver&) = delete;
   HttpReceiver& operator=(const HttpReceiver&) = delete;

@@ -95,7 +95,7 @@ class WebhookCrashTest : public ::testing::TestWithParam<std::string> {
 };
 
 TEST_P(WebhookCrashTest, AWorkerKilledAfterTheFinalCommitLosesNoWebhook) {
-  HttpReceiver receiver;
+  HttpReceiver receiver({{200, ""}}, /*serve_now=*/false);  // its thread starts after the forks
   SystemClock clock;
   const std::string failed = NewUuidV7(clock);  // a stage fails for good
   const std::string dead = NewUuidV7(clock);    // attempts exhausted when claimed
@@ -118,6 +118,7 @@ TEST_P(WebhookCrashTest, AWorkerKilledAfterTheFinalCommitLosesNoWebhook) {
     EXPECT_EQ((*pending)[0].attempts, 0);
   }
   EXPECT_TRUE(receiver.requests().empty());
+  receiver.Start();
 
   // The next process's dispatcher sends what the dead worker left.
   WebhookJobEndHook dispatcher(store, (*db)->webhook_deliveries(), config_, clock, Logger::Null(),
